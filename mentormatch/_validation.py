@@ -1,0 +1,132 @@
+"""Every check of user input, with one message style.
+
+Messages read ``"<where>: expected <what>, got <what arrived>."``, where
+*where* names the parameter (``parameter 'weights' of hungarian``) or the
+table cell (``students table, row 's03', column 'capacity'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mentormatch.exceptions import InvalidInputError
+
+__all__ = [
+    "as_bool_mask",
+    "as_capacity",
+    "as_matrix",
+    "check_option",
+    "describe",
+    "fail",
+    "param_where",
+    "table_where",
+]
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of a value for an error message."""
+    if isinstance(value, np.ndarray):
+        return f"a {value.shape} array" if value.ndim != 0 else f"{value.item()!r}"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return repr(text)
+    if isinstance(value, (bool, int, float, np.generic)) or value is None:
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    return f"a {type(value).__name__}"
+
+
+def param_where(name: str, owner: str) -> str:
+    """Where-phrase for a function parameter."""
+    return f"parameter {name!r} of {owner}"
+
+
+def table_where(table: str, row: Hashable | None = None, column: str | None = None) -> str:
+    """Where-phrase for a table cell, row or column."""
+    parts = [f"{table} table"]
+    if row is not None:
+        parts.append(f"row {row!r}" if not isinstance(row, int) else f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
+
+
+def fail(where: str, expected: str, got: str) -> InvalidInputError:
+    """Build the error for one failed check (the caller raises it)."""
+    return InvalidInputError(f"{where}: expected {expected}, got {got}.")
+
+
+def check_option(value: Any, name: str, owner: str, options: Collection[str]) -> str:
+    """Check that ``value`` is one of a closed set of strings.
+
+    The message follows scikit-learn: "The 'method' parameter of match must be
+    one of {...}. Got 'x' instead."
+    """
+    if not isinstance(value, str) or value not in options:
+        listed = "{" + ", ".join(repr(o) for o in sorted(options)) + "}"
+        raise InvalidInputError(
+            f"The {name!r} parameter of {owner} must be one of {listed}. "
+            f"Got {describe(value)} instead."
+        )
+    return value
+
+
+def as_matrix(value: ArrayLike, name: str, owner: str) -> NDArray[np.float64]:
+    """A finite float matrix (2-D array), or an error naming the parameter."""
+    where = param_where(name, owner)
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail(where, "a matrix of numbers", describe(value)) from None
+    if arr.ndim != 2:
+        raise fail(where, "a matrix (2-D array)", describe(arr))
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise fail(
+            where,
+            "finite values (use 'allowed' to forbid pairs)",
+            f"{arr[tuple(bad)]} at [{bad[0]}, {bad[1]}]",
+        )
+    return arr
+
+
+def as_bool_mask(
+    value: ArrayLike | None, name: str, owner: str, shape: tuple[int, int]
+) -> NDArray[np.bool_] | None:
+    """A boolean mask of the given shape (``None`` passes through)."""
+    if value is None:
+        return None
+    where = param_where(name, owner)
+    arr = np.asarray(value)
+    if arr.dtype != np.bool_:
+        raise fail(where, "a boolean mask", f"an array of dtype {arr.dtype}")
+    if arr.shape != shape:
+        raise fail(where, f"shape {shape}", f"shape {arr.shape}")
+    return arr
+
+
+def as_capacity(value: ArrayLike | None, name: str, owner: str, n: int) -> NDArray[np.int64]:
+    """Non-negative integer capacities, one per row or column (default 1).
+
+    A scalar is broadcast to all ``n`` entries.
+    """
+    if value is None:
+        return np.ones(n, dtype=np.int64)
+    where = param_where(name, owner)
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        arr = np.full(n, arr)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise fail(where, f"a scalar or shape ({n},)", f"shape {arr.shape}")
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise fail(where, "non-negative integers", f"an array of dtype {arr.dtype}")
+    if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+        bad = int(np.flatnonzero(~np.isfinite(arr) | (arr != np.round(arr)))[0])
+        raise fail(where, "non-negative integers", f"{arr[bad]} at [{bad}]")
+    if np.any(arr < 0):
+        bad = int(np.flatnonzero(arr < 0)[0])
+        raise fail(where, "non-negative integers", f"{arr[bad]} at [{bad}]")
+    return arr.astype(np.int64)

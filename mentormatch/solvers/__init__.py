@@ -1,0 +1,22 @@
+"""The array layer: pairing solvers and their checkers, on plain numpy arrays.
+
+If you do not care which algorithm runs, use :func:`mentormatch.match` on
+:class:`~mentormatch.Scores` instead; it picks the arrays and labels the result.
+
+Conventions shared by every function here:
+
+* higher is better: ``weights[i, j]`` and ``proposer_utility[i, j]`` are row
+  *i*'s value of column *j*; ``receiver_utility[i, j]`` is column *j*'s value
+  of row *i* (same shape, no transposes for the caller);
+* ``allowed`` is a boolean mask of the same shape, never a magic number;
+* capacities are non-negative integers, one per row or column (default 1);
+* ties are broken towards the lower index, so results are deterministic;
+* the result is a pair of index arrays ``(rows, cols)`` with ``rows`` sorted.
+
+Which one to choose:
+
+* :func:`hungarian` -- the largest total weight (among matchings that pair
+  as many as possible);
+* :func:`maxmin` -- the best worst pair first, then the best total;
+* :func:`gale_shapley` -- a stable matching, respecting each side's own view.
+"""
