@@ -20,3 +20,10 @@ Which one to choose:
 * :func:`maxmin` -- the best worst pair first, then the best total;
 * :func:`gale_shapley` -- a stable matching, respecting each side's own view.
 """
+
+from mentormatch.solvers.assignment import hungarian
+from mentormatch.solvers.checks import blocking_pairs, is_stable
+from mentormatch.solvers.fairness import maxmin
+from mentormatch.solvers.stable import gale_shapley
+
+__all__ = ["blocking_pairs", "gale_shapley", "hungarian", "is_stable", "maxmin"]
