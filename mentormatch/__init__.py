@@ -1,0 +1,23 @@
+"""mentormatch: pair student mentors with manager mentees, and show the pairing is good.
+
+Score every candidate pair, solve the pairing, then explain and measure it::
+
+    import mentormatch as mm
+
+    cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
+"""
+
+from mentormatch import solvers
+from mentormatch.cohort import Cohort, MissingFileError
+from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
+
+__all__ = [
+    "Cohort",
+    "InfeasibleError",
+    "InvalidInputError",
+    "MentorMatchError",
+    "MissingFileError",
+    "solvers",
+]
+
+__version__ = "0.1.0"

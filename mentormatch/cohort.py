@@ -1,0 +1,617 @@
+"""The participants of one programme: students (mentors) and managers (mentees).
+
+A :class:`Cohort` is built once from two tables (DataFrames or CSV files of a
+sign-up form), validated at that boundary and never changed afterwards. Every
+later step (scoring, pairing, analysis) reads its normalised tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from mentormatch._validation import check_option, describe, fail, param_where, table_where
+from mentormatch.exceptions import InvalidInputError
+
+__all__ = ["Cohort", "MissingFileError"]
+
+Side = Literal["students", "managers"]
+
+#: Columns each side must have.
+REQUIRED: Final[Mapping[Side, tuple[str, ...]]] = MappingProxyType(
+    {"students": ("id", "programme", "interests"), "managers": ("id", "unit", "interests")}
+)
+#: Columns that hold several values per person (a list, or text split on ``value_sep``).
+MULTI_VALUED: Final = ("interests", "seeking", "languages", "preferences", "avoid")
+#: Perspective attributes, all optional (sensitive: never required).
+NUMERIC_ATTRIBUTES: Final = ("age",)
+CATEGORICAL_ATTRIBUTES: Final = ("gender", "region")
+SET_ATTRIBUTES: Final = ("languages",)
+#: Single-valued text columns.
+_TEXT: Final = ("programme", "unit", "education", *CATEGORICAL_ATTRIBUTES)
+#: Columns the normalised tables always have, in this order (perspective
+#: attributes follow when given, then any other column of the input).
+_ALWAYS: Final[Mapping[Side, tuple[str, ...]]] = MappingProxyType(
+    {
+        "students": ("id", "programme", "interests", "capacity", "preferences", "avoid"),
+        "managers": (
+            "id",
+            "unit",
+            "education",
+            "seeking",
+            "interests",
+            "capacity",
+            "preferences",
+            "avoid",
+        ),
+    }
+)
+_OTHER: Final[Mapping[Side, Side]] = MappingProxyType(
+    {"students": "managers", "managers": "students"}
+)
+
+
+class MissingFileError(InvalidInputError, FileNotFoundError):
+    """A CSV file given to :meth:`Cohort.from_csv` does not exist.
+
+    It is both an :class:`~mentormatch.InvalidInputError` (so a
+    ``ValueError``) and a :class:`FileNotFoundError`, and its message names
+    the path.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> try:
+    ...     mm.Cohort.from_csv("no_such_students.csv", "no_such_managers.csv")
+    ... except FileNotFoundError as err:
+    ...     print(err)
+    parameter 'students_path' of Cohort.from_csv: expected an existing CSV file, got 'no_such_students.csv' (no such file).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _split(value: Any, value_sep: str) -> tuple[str, ...]:
+    """Items of a multi-valued cell: trimmed, empties dropped, duplicates removed, order kept."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(value_sep)
+    elif isinstance(value, (set, frozenset)):
+        # Sets have no order; sorting keeps the result the same on every run.
+        items = sorted(value, key=str)
+    elif isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index)):
+        items = value
+    elif _is_missing(value):
+        return ()
+    else:
+        items = [value]
+    cleaned = (str(item).strip() for item in items if not _is_missing(item))
+    return tuple(dict.fromkeys(item for item in cleaned if item))
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
+def _text(value: Any) -> str | None:
+    if _is_missing(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _normalise(frame: Any, side: Side, param: str, owner: str, value_sep: str) -> pd.DataFrame:
+    """Check one side's table and return its normalised copy."""
+    if not isinstance(frame, pd.DataFrame):
+        raise fail(param_where(param, owner), "a pandas DataFrame", describe(frame))
+    where = table_where(side)
+    names = [str(c).strip().lower() for c in frame.columns]
+    dup = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if dup is not None:
+        raise fail(where, "unique column names", f"{dup!r} twice")
+    missing = [c for c in REQUIRED[side] if c not in names]
+    if missing:
+        raise fail(where, f"a column {missing[0]!r}", f"columns {names}")
+    if len(frame) == 0:
+        raise fail(where, "at least one row", "0 rows")
+
+    # Work on lists of Python objects: no view of the caller's frame survives.
+    columns = {name: list(frame.iloc[:, i]) for i, name in enumerate(names)}
+    n = len(frame)
+
+    ids = [_text(v) for v in columns["id"]]
+    for pos, ident in enumerate(ids):
+        if ident is None:
+            raise fail(
+                table_where(side, pos, "id"), "a non-empty id", describe(columns["id"][pos])
+            )
+    seen: dict[str | None, int] = {}
+    for pos, ident in enumerate(ids):
+        if ident in seen:
+            raise fail(
+                table_where(side, ident, "id"),
+                "unique ids",
+                f"{ident!r} again (rows {seen[ident]} and {pos})",
+            )
+        seen[ident] = pos
+
+    out: dict[str, Any] = {"id": ids}
+    for name in _TEXT:
+        if name in columns:
+            out[name] = [_text(v) for v in columns[name]]
+    for name in REQUIRED[side][1:]:
+        if name in _TEXT:
+            for pos, value in enumerate(out[name]):
+                if value is None:
+                    raise fail(
+                        table_where(side, ids[pos], name),
+                        "a non-empty value",
+                        describe(columns[name][pos]),
+                    )
+    for name in MULTI_VALUED:
+        if name in columns:
+            out[name] = [_split(v, value_sep) for v in columns[name]]
+        elif name in _ALWAYS[side]:
+            out[name] = [()] * n
+    if side == "managers" and "education" not in out:
+        out["education"] = [None] * n
+
+    out["capacity"] = _capacity(columns.get("capacity"), ids, side, n)
+    for name in NUMERIC_ATTRIBUTES:
+        if name in columns:
+            out[name] = _numeric(columns[name], ids, side, name)
+
+    order = dict.fromkeys((*_ALWAYS[side], *NUMERIC_ATTRIBUTES, *_TEXT, *SET_ATTRIBUTES))
+    normalised = pd.DataFrame({c: out[c] for c in order if c in out})
+    # Other columns (names, e-mail, free text) pass through untouched.
+    for name in names:
+        if name not in normalised.columns:
+            normalised[name] = columns[name]
+    return normalised
+
+
+def _number(value: Any) -> float | None:
+    """A cell as a number: ``None`` when empty, NaN when it is not a number."""
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _capacity(values: list[Any] | None, ids: list[str | None], side: Side, n: int) -> Any:
+    result = np.ones(n, dtype=np.int64)
+    for pos, value in enumerate(values or ()):
+        number = _number(value)
+        if number is None:
+            continue
+        if not (np.isfinite(number) and number == int(number) and number >= 1):
+            raise fail(
+                table_where(side, ids[pos], "capacity"), "a positive integer", describe(value)
+            )
+        result[pos] = int(number)
+    return result
+
+
+def _numeric(values: list[Any], ids: list[str | None], side: Side, name: str) -> Any:
+    result = np.full(len(values), np.nan)
+    for pos, value in enumerate(values):
+        number = _number(value)
+        if number is None:
+            continue
+        if not np.isfinite(number):
+            raise fail(table_where(side, ids[pos], name), "a number", describe(value))
+        result[pos] = number
+    return result
+
+
+def _check_references(table: pd.DataFrame, side: Side, other_ids: Mapping[str, int]) -> None:
+    """``preferences`` and ``avoid`` must name ids of the other side, and not the same one."""
+    other = _OTHER[side]
+    for ident, prefs, avoid in zip(table["id"], table["preferences"], table["avoid"], strict=True):
+        for column, named in (("preferences", prefs), ("avoid", avoid)):
+            unknown = [x for x in named if x not in other_ids]
+            if unknown:
+                raise fail(
+                    table_where(side, ident, column),
+                    f"ids of the {other} table",
+                    f"{unknown[0]!r}, which is not one",
+                )
+        both = set(prefs) & set(avoid)
+        if both:
+            raise fail(
+                table_where(side, ident, "avoid"),
+                "no id that is also in 'preferences'",
+                repr(sorted(both)[0]),
+            )
+
+
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Cohort:
+    """The validated participants of one mentoring programme.
+
+    Build one with :meth:`from_frames` or :meth:`from_csv` (or
+    :func:`~mentormatch.make_cohort` for synthetic people). A cohort never
+    changes after it is built, and building it never changes its inputs.
+
+    Attributes
+    ----------
+    student_ids, manager_ids : tuple of str
+        The ids in table order; position *i* is row *i* of every score array.
+    student_index, manager_index : mapping of str to int
+        The inverse: id to position.
+
+    See Also
+    --------
+    make_cohort : a synthetic, reproducible cohort.
+
+    Notes
+    -----
+    The tables have these columns (the sign-up form):
+
+    ============================  ==========  ==========  ==========================
+    column                        students    managers    meaning
+    ============================  ==========  ==========  ==========================
+    ``id``                        required    required    unique, string-like
+    ``programme``                 required                the student's programme
+    ``unit``                                  required    the manager's unit
+    ``education``                             optional    the manager's own education
+    ``seeking``                               optional    programmes sought (several)
+    ``interests``                 required    required    societal-engagement interests
+    ``age``                       optional    optional    perspective attribute (number)
+    ``gender``, ``region``        optional    optional    perspective attributes
+    ``languages``                 optional    optional    perspective attribute (several)
+    ``capacity``                  optional    optional    partners a person can take (1)
+    ``preferences``               optional    optional    ranked ids of the other side
+    ``avoid``                     optional    optional    ids never to be paired with
+    ============================  ==========  ==========  ==========================
+
+    Column names are matched without regard to case or surrounding spaces.
+    Several values in one cell are a list, or text split on ``value_sep``;
+    items are trimmed, empty items dropped and repeats removed, keeping the
+    order. Any other column passes through untouched.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import mentormatch as mm
+    >>> students = pd.DataFrame({
+    ...     "id": ["s1", "s2"],
+    ...     "programme": ["Statsvetenskap", "Sociologi"],
+    ...     "interests": ["demokrati; klimat", ["jämställdhet"]],
+    ... })
+    >>> managers = pd.DataFrame({
+    ...     "id": ["m1", "m2"],
+    ...     "unit": ["Digital förvaltning", "Kommunikation"],
+    ...     "interests": ["klimat", "demokrati;integritet"],
+    ...     "capacity": [1, 2],
+    ... })
+    >>> cohort = mm.Cohort.from_frames(students, managers)
+    >>> cohort
+    Cohort(2 students, 2 managers)
+    >>> cohort.students.loc[0, "interests"]
+    ('demokrati', 'klimat')
+    >>> cohort.manager_index["m2"]
+    1
+    """
+
+    _students: pd.DataFrame
+    _managers: pd.DataFrame
+    student_ids: tuple[str, ...]
+    manager_ids: tuple[str, ...]
+    student_index: Mapping[str, int]
+    manager_index: Mapping[str, int]
+
+    def __init__(self, students: pd.DataFrame, managers: pd.DataFrame) -> None:
+        # Private: the classmethods validate, then call this.
+        student_ids = tuple(students["id"])
+        manager_ids = tuple(managers["id"])
+        for name, value in (
+            ("_students", students),
+            ("_managers", managers),
+            ("student_ids", student_ids),
+            ("manager_ids", manager_ids),
+            ("student_index", MappingProxyType({s: i for i, s in enumerate(student_ids)})),
+            ("manager_index", MappingProxyType({m: j for j, m in enumerate(manager_ids)})),
+        ):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_frames(
+        cls, students: pd.DataFrame, managers: pd.DataFrame, *, value_sep: str = ";"
+    ) -> Cohort:
+        """Build a cohort from two DataFrames, one row per person.
+
+        Parameters
+        ----------
+        students : pandas.DataFrame
+            One row per student (mentor), with at least ``id``, ``programme``
+            and ``interests``.
+        managers : pandas.DataFrame
+            One row per manager (mentee), with at least ``id``, ``unit`` and
+            ``interests``.
+        value_sep : str, default ";"
+            Separator of several values written as text in one cell.
+
+        Returns
+        -------
+        Cohort
+
+        Raises
+        ------
+        InvalidInputError
+            When a table is not a DataFrame, is empty, lacks a required
+            column, has an empty or repeated id, a capacity that is not a
+            positive integer, an age that is not a number, or a
+            ``preferences`` / ``avoid`` id that the other side does not have.
+            The message names the table, row id and column.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import mentormatch as mm
+        >>> students = pd.DataFrame({"id": ["s1"], "programme": ["Juridik"], "interests": ["AI-etik"]})
+        >>> managers = pd.DataFrame({"id": ["m1"], "unit": ["Innovation och AI"],
+        ...                          "interests": ["AI-etik"], "avoid": [["s2"]]})
+        >>> mm.Cohort.from_frames(students, managers)
+        Traceback (most recent call last):
+        ...
+        mentormatch.exceptions.InvalidInputError: managers table, row 'm1', column 'avoid': expected ids of the students table, got 's2', which is not one.
+        """
+        owner = "Cohort.from_frames"
+        if not isinstance(value_sep, str) or not value_sep:
+            raise fail(param_where("value_sep", owner), "a non-empty string", describe(value_sep))
+        s = _normalise(students, "students", "students", owner, value_sep)
+        m = _normalise(managers, "managers", "managers", owner, value_sep)
+        cohort = cls(s, m)
+        _check_references(s, "students", cohort.manager_index)
+        _check_references(m, "managers", cohort.student_index)
+        return cohort
+
+    @classmethod
+    def from_csv(
+        cls,
+        students_path: str | os.PathLike[str],
+        managers_path: str | os.PathLike[str],
+        *,
+        delimiter: str | None = None,
+        value_sep: str = ";",
+    ) -> Cohort:
+        """Build a cohort from two CSV files, such as sign-up form exports.
+
+        Parameters
+        ----------
+        students_path, managers_path : str or path-like
+            The two files, UTF-8 with or without a byte-order mark.
+        delimiter : {None, ",", ";", "\\t"}, default None
+            The field delimiter. ``None`` detects it from the header line
+            (Swedish Excel exports use ``;``).
+        value_sep : str, default ";"
+            Separator of several values in one cell. When the field
+            delimiter is also ``;``, quote such cells or pick another
+            ``value_sep`` (``"|"``, say).
+
+        Returns
+        -------
+        Cohort
+
+        Raises
+        ------
+        MissingFileError
+            When a file does not exist (also a ``FileNotFoundError``).
+        InvalidInputError
+            When a file is not UTF-8 text or its contents fail the checks of
+            :meth:`from_frames`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "students.csv").write_text(
+        ...     "id;programme;interests\\ns1;Statsvetenskap;demokrati|klimat\\n", encoding="utf-8-sig")
+        >>> _ = (folder / "managers.csv").write_text(
+        ...     "id;unit;interests\\nm1;Kommunikation;klimat\\n", encoding="utf-8")
+        >>> cohort = mm.Cohort.from_csv(folder / "students.csv", folder / "managers.csv",
+        ...                             value_sep="|")
+        >>> cohort.students.loc[0, "interests"]
+        ('demokrati', 'klimat')
+        """
+        owner = "Cohort.from_csv"
+        if delimiter is not None and delimiter not in {",", ";", "\t"}:
+            raise fail(
+                param_where("delimiter", owner), "None, ',', ';' or '\\t'", describe(delimiter)
+            )
+        frames = [
+            _read_csv(path, name, owner, delimiter)
+            for path, name in ((students_path, "students_path"), (managers_path, "managers_path"))
+        ]
+        return cls.from_frames(frames[0], frames[1], value_sep=value_sep)
+
+    @property
+    def students(self) -> pd.DataFrame:
+        """The normalised students table (a copy: the cohort itself never changes)."""
+        return self._students.copy()
+
+    @property
+    def managers(self) -> pd.DataFrame:
+        """The normalised managers table (a copy: the cohort itself never changes)."""
+        return self._managers.copy()
+
+    @property
+    def n_students(self) -> int:
+        """The number of students."""
+        return len(self.student_ids)
+
+    @property
+    def n_managers(self) -> int:
+        """The number of managers."""
+        return len(self.manager_ids)
+
+    def table(self, side: Side) -> pd.DataFrame:
+        """The normalised table of one side, by name (a copy)."""
+        check_option(side, "side", "Cohort.table", ("students", "managers"))
+        return self.students if side == "students" else self.managers
+
+    def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The two tables in input form: several values as lists.
+
+        ``Cohort.from_frames(*cohort.to_frames())`` rebuilds an equal cohort.
+
+        Returns
+        -------
+        students, managers : pandas.DataFrame
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> students, managers = mm.make_cohort(3, 2, rng=0).to_frames()
+        >>> list(students["id"]), list(managers["id"])
+        (['s01', 's02', 's03'], ['m01', 'm02'])
+        """
+        return _as_lists(self._students), _as_lists(self._managers)
+
+    def to_csv(
+        self,
+        students_path: str | os.PathLike[str],
+        managers_path: str | os.PathLike[str],
+        *,
+        delimiter: str = ",",
+        value_sep: str = ";",
+    ) -> None:
+        """Write the two tables as UTF-8 CSV files that :meth:`from_csv` reads back.
+
+        Parameters
+        ----------
+        students_path, managers_path : str or path-like
+        delimiter : str, default ","
+        value_sep : str, default ";"
+            Joins several values in one cell.
+
+        Raises
+        ------
+        InvalidInputError
+            When a value contains ``value_sep`` and so could not be read back.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> cohort = mm.make_cohort(4, 4, rng=1)
+        >>> cohort.to_csv(folder / "s.csv", folder / "m.csv")
+        >>> mm.Cohort.from_csv(folder / "s.csv", folder / "m.csv") == cohort
+        True
+        """
+        for table, side, path in (
+            (self._students, "students", students_path),
+            (self._managers, "managers", managers_path),
+        ):
+            _to_text(table, side, value_sep).to_csv(
+                path, sep=delimiter, index=False, encoding="utf-8"
+            )
+
+    def __len__(self) -> int:
+        """The number of participants, students and managers together."""
+        return self.n_students + self.n_managers
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cohort):
+            return NotImplemented
+        return self._students.equals(other._students) and self._managers.equals(other._managers)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Cohort({self.n_students} students, {self.n_managers} managers)"
+
+    def _repr_html_(self) -> str:
+        # Ids and counts only: the tables hold personal data.
+        def row(side: str, table: pd.DataFrame) -> str:
+            ids = ", ".join(html.escape(i) for i in table["id"][:8])
+            more = f", … (+{len(table) - 8})" if len(table) > 8 else ""
+            cols = ", ".join(html.escape(c) for c in table.columns if c != "id")
+            return (
+                f"<tr><th>{side}</th><td>{len(table)}</td><td>{int(table['capacity'].sum())}</td>"
+                f"<td>{ids}{more}</td><td>{cols}</td></tr>"
+            )
+
+        return (
+            "<table><caption>Cohort</caption>"
+            "<tr><th></th><th>people</th><th>places</th><th>ids</th><th>columns</th></tr>"
+            f"{row('students', self._students)}{row('managers', self._managers)}</table>"
+        )
+
+
+def _as_lists(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for name in MULTI_VALUED:
+        if name in out.columns:
+            out[name] = [list(v) for v in out[name]]
+    return out
+
+
+def _to_text(table: pd.DataFrame, side: str, value_sep: str) -> pd.DataFrame:
+    out = table.copy()
+    for name in MULTI_VALUED:
+        if name not in out.columns:
+            continue
+        for ident, items in zip(out["id"], out[name], strict=True):
+            clash = next((x for x in items if value_sep in x), None)
+            if clash is not None:
+                raise fail(
+                    table_where(side, ident, name),
+                    f"values without the separator {value_sep!r}",
+                    repr(clash),
+                )
+        out[name] = [value_sep.join(v) for v in out[name]]
+    return out
+
+
+def _read_csv(
+    path: str | os.PathLike[str], param: str, owner: str, delimiter: str | None
+) -> pd.DataFrame:
+    where = param_where(param, owner)
+    file = Path(path)
+    if not file.is_file():
+        err = MissingFileError(
+            f"{where}: expected an existing CSV file, got '{path}' (no such file)."
+        )
+        err.filename = str(path)
+        raise err
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fail(where, "UTF-8 text", f"'{path}', not UTF-8 at byte {exc.start}") from None
+    if delimiter is None:
+        header = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=header.count)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.EmptyDataError:
+        raise fail(where, "a header line and rows", f"'{path}', an empty file") from None
+    except pd.errors.ParserError as exc:
+        raise fail(where, "well-formed CSV", f"'{path}': {exc}") from None
