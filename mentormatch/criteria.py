@@ -1,0 +1,463 @@
+"""The three built-in score criteria, as pure array functions.
+
+Each criterion takes the two normalised participant tables (``cohort.students``
+and ``cohort.managers``) and returns a float array of shape
+``(n_students, n_managers)`` with every entry in [0, 1]; higher is a better
+pair. A custom criterion with the same signature plugs into
+:class:`~mentormatch.Scorer` under its own name.
+
+* :func:`programme` -- how well the student's study programme serves what
+  the manager is seeking;
+* :func:`interests` -- how similar the two sets of societal-engagement
+  interests are (similarity of values predicts good mentoring relationships);
+* :func:`diversity` -- how different the two backgrounds are (the point of
+  reverse mentoring).
+
+None of them loops over pairs in Python: each works on small per-person
+tables and broadcasts, so a 10,000 x 10,000 cohort scores in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import DTypeLike, NDArray
+
+from mentormatch._catalogue import PROGRAMME_DISCIPLINE
+from mentormatch._validation import check_option, describe, fail, param_where
+
+__all__ = [
+    "DEFAULT_ATTRIBUTE_WEIGHTS",
+    "DEFAULT_SCALES",
+    "diversity",
+    "interests",
+    "programme",
+]
+
+#: Weight of each perspective attribute in :func:`diversity`. Educational
+#: background counts double: differing backgrounds are what the programme
+#: matches on.
+DEFAULT_ATTRIBUTE_WEIGHTS: Final[Mapping[str, float]] = {
+    "background": 2.0,
+    "age": 1.0,
+    "gender": 1.0,
+    "region": 1.0,
+    "languages": 1.0,
+}
+#: Scale of each numeric attribute: a difference this large counts fully.
+DEFAULT_SCALES: Final[Mapping[str, float]] = {"age": 25.0}
+
+
+def _codes(values: Sequence[Any], vocabulary: dict[Any, int]) -> NDArray[np.intp]:
+    """Integer code of each value, growing ``vocabulary`` as new values appear."""
+    return np.fromiter(
+        (vocabulary.setdefault(v, len(vocabulary)) for v in values),
+        dtype=np.intp,
+        count=len(values),
+    )
+
+
+def _incidence(sets: Sequence[Sequence[Any]], vocabulary: dict[Any, int]) -> NDArray[np.bool_]:
+    """A person x item boolean matrix (columns follow ``vocabulary``, filled beforehand)."""
+    matrix = np.zeros((len(sets), len(vocabulary)), dtype=np.bool_)
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    cols = np.fromiter(
+        (vocabulary[item] for items in sets for item in items), dtype=np.intp, count=len(rows)
+    )
+    matrix[rows, cols] = True
+    return matrix
+
+
+def _discipline_of(programme_name: str | None, disciplines: Mapping[str, str]) -> str | None:
+    # A programme outside the grouping forms a discipline of its own.
+    if programme_name is None:
+        return None
+    return disciplines.get(programme_name, programme_name)
+
+
+def programme(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    disciplines: Mapping[str, str] | None = None,
+    partial: float = 0.5,
+    neutral: float = 0.5,
+    affinity: pd.DataFrame | None = None,
+    dtype: DTypeLike = np.float64,
+) -> NDArray[np.floating[Any]]:
+    r"""How well each student's programme serves what each manager is seeking.
+
+    .. math::
+
+        p_{ij} = \begin{cases}
+            1 & \text{programme}_i \in \text{seeking}_j \\
+            \pi & d(\text{programme}_i) \in d(\text{seeking}_j) \\
+            0 & \text{otherwise} \\
+            \nu & \text{seeking}_j = \emptyset
+        \end{cases}
+
+    where :math:`d` maps a programme to its discipline group, :math:`\pi` is
+    ``partial`` and :math:`\nu` is ``neutral``. With an ``affinity`` table,
+    :math:`p_{ij} = \max(p_{ij}, a[\text{programme}_i, \text{unit}_j])`
+    wherever the table has a value.
+
+    Parameters
+    ----------
+    students, managers : pandas.DataFrame
+        Normalised tables (``cohort.students``, ``cohort.managers``); uses the
+        ``programme`` column of students and ``seeking`` and ``unit`` of
+        managers.
+    disciplines : mapping of str to str, optional
+        Programme to discipline group. Default: the built-in grouping of
+        common Swedish programmes (statsvetenskap, sociologi and
+        samhällsvetenskap are social science; juridik and ekonomi are
+        economics and law; ...). A programme not in the mapping is a
+        discipline of its own.
+    partial : float, default 0.5
+        Credit for a programme of the same discipline as one sought.
+    neutral : float, default 0.5
+        The score when a manager seeks nothing in particular: neither a
+        reward nor a penalty, so the other criteria decide.
+    affinity : pandas.DataFrame, optional
+        A programme x unit table of values in [0, 1] (index: programmes,
+        columns: units); missing entries are ignored.
+    dtype : dtype, default float64
+
+    Returns
+    -------
+    ndarray of shape (n_students, n_managers)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mentormatch import criteria
+    >>> students = pd.DataFrame({"programme": ["Statsvetenskap", "Sociologi", "Datateknik"]})
+    >>> managers = pd.DataFrame({"unit": ["Digital förvaltning", "Kommunikation"],
+    ...                          "seeking": [("Statsvetenskap",), ()]})
+    >>> criteria.programme(students, managers)
+    array([[1. , 0.5],
+           [0.5, 0.5],
+           [0. , 0.5]])
+    """
+    _check_unit("partial", partial, "programme")
+    _check_unit("neutral", neutral, "programme")
+    groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
+    vocabulary: dict[Any, int] = {}
+    student_codes = _codes(list(students["programme"]), vocabulary)
+    seeking = list(managers["seeking"])
+    for items in seeking:
+        _codes(items, vocabulary)
+    sought = _incidence(seeking, vocabulary)  # (n_managers, n_programmes)
+
+    names = list(vocabulary)
+    group_of = [_discipline_of(p, groups) for p in names]
+    group_vocab: dict[Any, int] = {}
+    group_codes = _codes(group_of, group_vocab)
+    sought_group = np.zeros((len(seeking), len(group_vocab)), dtype=np.bool_)
+    rows, cols = np.nonzero(sought)
+    sought_group[rows, group_codes[cols]] = True
+
+    # One small (n_programmes, n_managers) table, then one gather per student.
+    table = np.where(sought.T, 1.0, np.where(sought_group[:, group_codes].T, partial, 0.0)).astype(
+        dtype
+    )
+    table[:, ~sought.any(axis=1)] = neutral
+    if affinity is not None:
+        table = _apply_affinity(table, names, list(managers["unit"]), affinity)
+    return table[student_codes]
+
+
+def _apply_affinity(
+    table: NDArray[np.floating[Any]], names: list[Any], units: list[Any], affinity: pd.DataFrame
+) -> NDArray[np.floating[Any]]:
+    if not isinstance(affinity, pd.DataFrame):
+        raise fail(param_where("affinity", "programme"), "a pandas DataFrame", describe(affinity))
+    values = affinity.reindex(index=names, columns=units).to_numpy(dtype=np.float64)
+    known = ~np.isnan(values)
+    if np.any((values[known] < 0) | (values[known] > 1)):
+        raise fail(param_where("affinity", "programme"), "values in [0, 1]", "a value outside")
+    return np.where(known, np.maximum(table, np.where(known, values, 0.0)), table).astype(
+        table.dtype
+    )
+
+
+def interests(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    weighting: Literal["uniform", "idf"] = "uniform",
+    related: pd.DataFrame | None = None,
+    dtype: DTypeLike = np.float64,
+) -> NDArray[np.floating[Any]]:
+    r"""Similarity of each student's and each manager's interest sets.
+
+    With the default options this is the Jaccard index
+
+    .. math::
+
+        s_{ij} = \frac{|S_i \cap M_j|}{|S_i \cup M_j|}, \qquad s_{ij} = 0
+        \text{ when both sets are empty.}
+
+    With ``weighting="idf"`` each interest :math:`t` counts
+    :math:`w_t = 1 + \ln\frac{1 + N}{1 + n_t}` instead of 1, where :math:`N`
+    is the number of people and :math:`n_t` those who hold :math:`t`, so a
+    rare shared interest says more than a common one.
+
+    With a ``related`` table :math:`R` (interest x interest, values in
+    [0, 1]), an interest of one person is shared with credit
+    :math:`c_t = \max_{u} R_{tu}` over the other person's interests
+    (1 for the same interest), and
+
+    .. math::
+
+        s_{ij} = \frac{I}{\sum_{t \in S_i} w_t + \sum_{u \in M_j} w_u - I},
+        \qquad I = \tfrac12 \Big(\sum_{t \in S_i} w_t c_t + \sum_{u \in M_j} w_u c_u\Big),
+
+    which is the (weighted) Jaccard index again when no relation is given.
+
+    Parameters
+    ----------
+    students, managers : pandas.DataFrame
+        Normalised tables; uses the ``interests`` column of each.
+    weighting : {"uniform", "idf"}, default "uniform"
+    related : pandas.DataFrame, optional
+        Partial credit between related interests: a square table indexed
+        and labelled by interests; missing entries count 0, and the table
+        is made symmetric by taking the larger of :math:`R_{tu}` and
+        :math:`R_{ut}`.
+    dtype : dtype, default float64
+
+    Returns
+    -------
+    ndarray of shape (n_students, n_managers)
+
+    References
+    ----------
+    Eby, L. T. et al. (2013). An interdisciplinary meta-analysis of the
+    potential antecedents, correlates, and consequences of protégé perceptions
+    of mentoring. *Psychological Bulletin* 139(2), 441-476.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mentormatch import criteria
+    >>> students = pd.DataFrame({"interests": [("klimat", "demokrati"), ("migration",)]})
+    >>> managers = pd.DataFrame({"interests": [("klimat",), ("klimat", "demokrati")]})
+    >>> criteria.interests(students, managers)
+    array([[0.5, 1. ],
+           [0. , 0. ]])
+    >>> related = pd.DataFrame({"demokrati": {"migration": 0.5}})
+    >>> criteria.interests(students, managers, related=related).round(3)
+    array([[0.5, 1. ],
+           [0. , 0.2]])
+    """
+    check_option(weighting, "weighting", "interests", ("uniform", "idf"))
+    vocabulary: dict[Any, int] = {}
+    student_sets, manager_sets = list(students["interests"]), list(managers["interests"])
+    for items in (*student_sets, *manager_sets):
+        _codes(items, vocabulary)
+    a = _incidence(student_sets, vocabulary).astype(dtype)
+    b = _incidence(manager_sets, vocabulary).astype(dtype)
+    k = len(vocabulary)
+
+    if weighting == "idf":
+        holders = a.sum(axis=0) + b.sum(axis=0)
+        weights = 1.0 + np.log((1.0 + a.shape[0] + b.shape[0]) / (1.0 + holders))
+    else:
+        weights = np.ones(k)
+    weights = weights.astype(dtype)
+
+    inter: NDArray[np.floating[Any]]
+    if related is None:
+        inter = a @ (b * weights).T
+    else:
+        r = _relation_matrix(related, vocabulary).astype(dtype)
+        # Best credit of each of the other side's interests for every person.
+        credit_from_m = _best_credit(b, r)  # (n_managers, k): c_t for a student interest t
+        credit_from_s = _best_credit(a, r)  # (n_students, k): c_u for a manager interest u
+        inter = 0.5 * ((a * weights) @ credit_from_m.T + credit_from_s @ (b * weights).T)
+    size_a = a @ weights
+    size_b = b @ weights
+    union = size_a[:, None] + size_b[None, :]
+    union -= inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(inter, union, out=inter, where=union > 0)
+    inter[union <= 0] = 0.0
+    np.clip(inter, 0.0, 1.0, out=inter)
+    return inter
+
+
+def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArray[np.float64]:
+    where = param_where("related", "interests")
+    if not isinstance(related, pd.DataFrame):
+        raise fail(where, "a pandas DataFrame", describe(related))
+    names = list(vocabulary)
+    values: NDArray[np.float64] = np.nan_to_num(
+        related.reindex(index=names, columns=names).to_numpy(dtype=np.float64), nan=0.0
+    )
+    if np.any((values < 0) | (values > 1)):
+        raise fail(where, "values in [0, 1]", "a value outside")
+    values = np.maximum(values, values.T)
+    np.fill_diagonal(values, 1.0)
+    return values
+
+
+def _best_credit(
+    incidence: NDArray[np.floating[Any]], relation: NDArray[np.floating[Any]]
+) -> NDArray[np.floating[Any]]:
+    """For each person, the best credit each interest earns from that person's set."""
+    out = np.zeros_like(incidence)
+    for item in range(relation.shape[0]):
+        holders = incidence[:, item] > 0
+        out[holders] = np.maximum(out[holders], relation[item])
+    return out
+
+
+def diversity(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    attribute_weights: Mapping[str, float] | None = None,
+    scales: Mapping[str, float] | None = None,
+    disciplines: Mapping[str, str] | None = None,
+    neutral: float = 0.5,
+    dtype: DTypeLike = np.float64,
+) -> NDArray[np.floating[Any]]:
+    r"""How different each student's and each manager's perspectives are.
+
+    The weighted mean, over the perspective attributes that both people
+    have a value for, of a difference in [0, 1]:
+
+    .. math::
+
+        d_{ij} = \frac{\sum_a w_a \, \delta_a(i, j)}{\sum_a w_a}, \qquad
+        \delta_a = \begin{cases}
+            [x_i \ne y_j] & a \text{ categorical} \\
+            \min(1, |x_i - y_j| / \sigma_a) & a \text{ numeric} \\
+            1 - \text{Jaccard}(X_i, Y_j) & a \text{ a set (languages)}
+        \end{cases}
+
+    The attribute ``background`` compares the student's programme with the
+    manager's ``education`` by discipline group: 1 when they differ.
+    When a pair shares no attribute with values on both sides, the score
+    is ``neutral``. Identical people (twins) score 0.
+
+    Parameters
+    ----------
+    students, managers : pandas.DataFrame
+        Normalised tables; uses ``programme`` / ``education`` and whichever
+        of ``age``, ``gender``, ``region`` and ``languages`` both have.
+    attribute_weights : mapping of str to float, optional
+        :math:`w_a`; default :data:`DEFAULT_ATTRIBUTE_WEIGHTS` (background
+        2, the others 1). A weight of 0 leaves an attribute out. Any other
+        column both tables have can be named, and is compared as a
+        category.
+    scales : mapping of str to float, optional
+        :math:`\sigma_a` of numeric attributes; default
+        :data:`DEFAULT_SCALES` (age: 25 years, about a generation).
+    disciplines : mapping of str to str, optional
+        Programme to discipline group, as in :func:`programme`.
+    neutral : float, default 0.5
+    dtype : dtype, default float64
+
+    Returns
+    -------
+    ndarray of shape (n_students, n_managers)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mentormatch import criteria
+    >>> students = pd.DataFrame({"programme": ["Statsvetenskap", "Juridik"],
+    ...                          "age": [40.0, 48.0], "gender": ["kvinna", "man"]})
+    >>> managers = pd.DataFrame({"education": ["Juridik"], "age": [48.0], "gender": ["man"]})
+    >>> criteria.diversity(students, managers)
+    array([[0.83],
+           [0.  ]])
+    """
+    _check_unit("neutral", neutral, "diversity")
+    weights = dict(DEFAULT_ATTRIBUTE_WEIGHTS)
+    weights.update(_check_weights(attribute_weights, "attribute_weights", "diversity"))
+    scale = dict(DEFAULT_SCALES)
+    scale.update(_check_weights(scales, "scales", "diversity", positive=True))
+    groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
+
+    shape = (len(students), len(managers))
+    total = np.zeros(shape, dtype=dtype)
+    weight_sum = np.zeros(shape, dtype=dtype)
+    for attribute, w in weights.items():
+        if w == 0:
+            continue
+        if attribute == "background":
+            if "programme" not in students or "education" not in managers:
+                continue
+            left = [_discipline_of(p, groups) for p in students["programme"]]
+            right = [_discipline_of(e, groups) for e in managers["education"]]
+            diff, known = _categorical(left, right)
+        elif attribute not in students or attribute not in managers:
+            continue
+        elif attribute in scale:
+            x = pd.to_numeric(students[attribute], errors="coerce").to_numpy(np.float64)
+            y = pd.to_numeric(managers[attribute], errors="coerce").to_numpy(np.float64)
+            diff = np.minimum(np.abs(x[:, None] - y[None, :]) / scale[attribute], 1.0)
+            known = ~np.isnan(x)[:, None] & ~np.isnan(y)[None, :]
+            diff = np.where(known, diff, 0.0)
+        elif attribute == "languages":
+            sets_s, sets_m = list(students[attribute]), list(managers[attribute])
+            vocabulary: dict[Any, int] = {}
+            for items in (*sets_s, *sets_m):
+                _codes(items, vocabulary)
+            a = _incidence(sets_s, vocabulary).astype(np.float64)
+            b = _incidence(sets_m, vocabulary).astype(np.float64)
+            inter = a @ b.T
+            union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
+            known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+            diff = np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0)
+        else:
+            diff, known = _categorical(list(students[attribute]), list(managers[attribute]))
+        total += w * diff
+        weight_sum += w * known
+    result = np.full(shape, neutral, dtype=dtype)
+    np.divide(total, weight_sum, out=result, where=weight_sum > 0)
+    return result
+
+
+def _categorical(
+    left: Sequence[Any], right: Sequence[Any]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Difference (1 where the categories differ) and where both are known."""
+    vocabulary: dict[Any, int] = {}
+    codes_l = _codes([None if _missing(v) else v for v in left], vocabulary)
+    codes_r = _codes([None if _missing(v) else v for v in right], vocabulary)
+    none = vocabulary.get(None, -1)
+    known = (codes_l != none)[:, None] & (codes_r != none)[None, :]
+    return (codes_l[:, None] != codes_r[None, :]) & known, known
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _check_unit(name: str, value: float, owner: str) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise fail(param_where(name, owner), "a number in [0, 1]", describe(value))
+
+
+def _check_weights(
+    values: Mapping[str, float] | None, name: str, owner: str, *, positive: bool = False
+) -> dict[str, float]:
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise fail(param_where(name, owner), "a mapping of names to numbers", describe(values))
+    out = {}
+    for key, value in values.items():
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+        if not ok or value < 0 or (positive and value == 0):
+            what = "a positive number" if positive else "a non-negative number"
+            raise fail(f"{param_where(name, owner)}[{key!r}]", what, describe(value))
+        out[str(key)] = float(value)
+    return out

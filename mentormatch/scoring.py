@@ -1,0 +1,716 @@
+"""Scoring every candidate pair: :class:`Scorer` makes :class:`Scores`.
+
+A :class:`Scorer` holds the choices (criteria, weights, hard rules, each
+side's own view); :meth:`Scorer.score` applies them to a
+:class:`~mentormatch.Cohort` and returns :class:`Scores`, the arrays every
+solver reads, labelled with the participants' ids.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from mentormatch import criteria as _criteria
+from mentormatch._catalogue import PROGRAMME_DISCIPLINE
+from mentormatch._validation import describe, fail, param_where
+from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
+from mentormatch.exceptions import InvalidInputError
+
+__all__ = ["PairExplanation", "Scorer", "Scores"]
+
+#: A score criterion: two normalised tables in, an (n_students, n_managers) array in [0, 1] out.
+Criterion = Callable[[pd.DataFrame, pd.DataFrame], ArrayLike]
+#: A hard rule given as a function: two tables in, a boolean (n_students, n_managers) mask out.
+Rule = Callable[[pd.DataFrame, pd.DataFrame], ArrayLike]
+
+BUILTIN_CRITERIA: Final[Mapping[str, Callable[..., NDArray[np.floating[Any]]]]] = {
+    "programme": _criteria.programme,
+    "interests": _criteria.interests,
+    "diversity": _criteria.diversity,
+}
+
+Array = NDArray[np.floating[Any]]
+Mask = NDArray[np.bool_]
+
+
+def _check_weight_map(
+    weights: Mapping[str, float] | None, name: str, known: tuple[str, ...]
+) -> dict[str, float]:
+    """Weights by criterion name: known names, non-negative, finite, not all zero."""
+    where = param_where(name, "Scorer")
+    if weights is None:
+        return dict.fromkeys(known, 1.0 / len(known))
+    if not isinstance(weights, Mapping):
+        raise fail(where, "a mapping of criterion names to weights", describe(weights))
+    listed = "{" + ", ".join(repr(k) for k in sorted(known)) + "}"
+    out = dict.fromkeys(known, 0.0)
+    for key, value in weights.items():
+        if key not in known:
+            raise fail(where, f"criterion names from {listed}", f"{describe(key)}")
+        number = value if isinstance(value, (int, float, np.number)) else None
+        if number is None or isinstance(value, bool) or not np.isfinite(number) or number < 0:
+            raise fail(f"{where}[{key!r}]", "a non-negative finite number", describe(value))
+        out[key] = float(number)
+    if sum(out.values()) <= 0:
+        raise fail(where, "at least one positive weight", "all zero")
+    return out
+
+
+def _weighted_mean(
+    components: Mapping[str, Array], weights: Mapping[str, float], dtype: np.dtype[Any]
+) -> Array:
+    shape = next(iter(components.values())).shape
+    total = np.zeros(shape, dtype=dtype)
+    norm = sum(weights.values())
+    for name, w in weights.items():
+        if w:
+            total += (w / norm) * components[name]
+    # Rounding can step a hair outside [0, 1]; the contract is [0, 1].
+    np.clip(total, 0.0, 1.0, out=total)
+    return total
+
+
+class Scorer:
+    """Score every candidate student-manager pair on weighted criteria.
+
+    Parameters
+    ----------
+    weights : mapping of str to float, optional
+        Weight of each criterion; ``total`` is the weighted mean of the
+        criteria. Criteria left out weigh 0. Default: equal weights.
+    criteria : mapping of str to callable, optional
+        Extra (or replacement) criteria by name. Each is called as
+        ``f(cohort.students, cohort.managers)`` and must return an
+        ``(n_students, n_managers)`` array in [0, 1]. The built-ins are
+        ``"programme"``, ``"interests"`` and ``"diversity"``
+        (:mod:`mentormatch.criteria`).
+    options : mapping of str to mapping, optional
+        Keyword options of the built-in criteria, by criterion, for example
+        ``{"interests": {"weighting": "idf"}}``.
+    student_weights, manager_weights : mapping of str to float, optional
+        Each side's own weights for its view (``student_view``,
+        ``manager_view``). Default: ``weights``.
+    preference_bonus : float, default 0.2
+        A person's view of the partner they ranked *r*-th in
+        ``preferences`` is raised by ``preference_bonus / r``: a stated
+        wish counts, and the first wish most. Views are utilities and may
+        exceed 1; ``total`` is never changed by preferences.
+    min_score : float, optional
+        Hard rule: forbid pairs whose ``total`` is below this.
+    share_language : bool, default False
+        Hard rule: forbid pairs with no language in common (pairs where
+        either person lists no language are not judged).
+    allowed : array-like, pandas.DataFrame or callable, optional
+        Hard rule of your own: a boolean ``(n_students, n_managers)`` mask
+        (True = allowed), a boolean DataFrame indexed by student ids with
+        manager ids as columns, or a function of the two tables returning
+        such a mask.
+    dtype : {"float64", "float32"}, default "float64"
+        Precision of the score arrays; float32 halves the memory.
+
+    Notes
+    -----
+    ``avoid`` lists in the cohort always forbid their pairs, from either
+    side.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> cohort = mm.make_cohort(n_students=4, n_managers=3, rng=0)
+    >>> scorer = mm.Scorer(weights={"programme": 0.3, "interests": 0.4, "diversity": 0.3})
+    >>> scores = scorer.score(cohort)
+    >>> scores.total.shape
+    (4, 3)
+    >>> bool(((scores.total >= 0) & (scores.total <= 1)).all())
+    True
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, float] | None = None,
+        *,
+        criteria: Mapping[str, Criterion] | None = None,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        student_weights: Mapping[str, float] | None = None,
+        manager_weights: Mapping[str, float] | None = None,
+        preference_bonus: float = 0.2,
+        min_score: float | None = None,
+        share_language: bool = False,
+        allowed: ArrayLike | pd.DataFrame | Rule | None = None,
+        dtype: str = "float64",
+    ) -> None:
+        functions: dict[str, Callable[..., Any]] = dict(BUILTIN_CRITERIA)
+        if criteria is not None:
+            if not isinstance(criteria, Mapping):
+                raise fail(
+                    param_where("criteria", "Scorer"),
+                    "a mapping of names to functions",
+                    describe(criteria),
+                )
+            for name, function in criteria.items():
+                if not isinstance(name, str) or not callable(function):
+                    raise fail(
+                        f"{param_where('criteria', 'Scorer')}[{name!r}]",
+                        "a function",
+                        describe(function),
+                    )
+                functions[name] = function
+        self.criteria: dict[str, Callable[..., Any]] = functions
+        known = tuple(functions)
+        self.weights = _check_weight_map(weights, "weights", known)
+        self.student_weights = (
+            self.weights
+            if student_weights is None
+            else _check_weight_map(student_weights, "student_weights", known)
+        )
+        self.manager_weights = (
+            self.weights
+            if manager_weights is None
+            else _check_weight_map(manager_weights, "manager_weights", known)
+        )
+        self.options = self._check_options(options)
+        self.preference_bonus = _non_negative(preference_bonus, "preference_bonus")
+        if min_score is not None:
+            _non_negative(min_score, "min_score")
+            if min_score > 1:
+                raise fail(
+                    param_where("min_score", "Scorer"), "a number in [0, 1]", describe(min_score)
+                )
+        self.min_score = min_score
+        if not isinstance(share_language, (bool, np.bool_)):
+            raise fail(
+                param_where("share_language", "Scorer"), "True or False", describe(share_language)
+            )
+        self.share_language = bool(share_language)
+        self.allowed = allowed
+        if dtype not in ("float64", "float32"):
+            raise InvalidInputError(
+                f"The 'dtype' parameter of Scorer must be one of {{'float32', 'float64'}}. "
+                f"Got {describe(dtype)} instead."
+            )
+        self.dtype = np.dtype(dtype)
+
+    def _check_options(
+        self, options: Mapping[str, Mapping[str, Any]] | None
+    ) -> dict[str, dict[str, Any]]:
+        where = param_where("options", "Scorer")
+        if options is None:
+            return {}
+        if not isinstance(options, Mapping):
+            raise fail(where, "a mapping of criterion names to keyword options", describe(options))
+        out: dict[str, dict[str, Any]] = {}
+        for name, kwargs in options.items():
+            if name not in BUILTIN_CRITERIA or self.criteria[name] is not BUILTIN_CRITERIA[name]:
+                listed = "{" + ", ".join(repr(k) for k in sorted(BUILTIN_CRITERIA)) + "}"
+                raise fail(where, f"built-in criterion names from {listed}", describe(name))
+            accepted = set(inspect.signature(BUILTIN_CRITERIA[name]).parameters) - {
+                "students",
+                "managers",
+                "dtype",
+            }
+            for key in kwargs:
+                if key not in accepted:
+                    listed = "{" + ", ".join(repr(k) for k in sorted(accepted)) + "}"
+                    raise fail(f"{where}[{name!r}]", f"options from {listed}", describe(key))
+            out[name] = dict(kwargs)
+        return out
+
+    def __repr__(self) -> str:
+        weights = ", ".join(f"{k!r}: {v:g}" for k, v in self.weights.items())
+        return f"Scorer(weights={{{weights}}})"
+
+    def score(self, cohort: Cohort) -> Scores:
+        """Score every student-manager pair of a cohort.
+
+        Parameters
+        ----------
+        cohort : Cohort
+
+        Returns
+        -------
+        Scores
+
+        Raises
+        ------
+        InvalidInputError
+            When a criterion returns an array of the wrong shape or with
+            values outside [0, 1], or a rule's mask is malformed.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(3, 3, rng=1))
+        >>> sorted(scores.components)
+        ['diversity', 'interests', 'programme']
+        """
+        if not isinstance(cohort, Cohort):
+            raise fail(param_where("cohort", "Scorer.score"), "a Cohort", describe(cohort))
+        students, managers = cohort.students, cohort.managers
+        shape = (cohort.n_students, cohort.n_managers)
+
+        components: dict[str, Array] = {}
+        for name, function in self.criteria.items():
+            if function is BUILTIN_CRITERIA.get(name):
+                value = function(
+                    students, managers, dtype=self.dtype, **self.options.get(name, {})
+                )
+            else:
+                value = function(students, managers)
+            components[name] = _check_component(value, name, shape, self.dtype)
+
+        total = _weighted_mean(components, self.weights, self.dtype)
+        forbidden = self._forbidden(cohort, students, managers, total)
+        allowed = np.ones(shape, dtype=np.bool_)
+        for mask in forbidden.values():
+            allowed &= ~mask
+
+        student_view = self._view(
+            components, total, self.student_weights, students, cohort, "students"
+        )
+        manager_view = self._view(
+            components, total, self.manager_weights, managers, cohort, "managers"
+        )
+        return Scores(
+            total=total,
+            components=components,
+            allowed=allowed,
+            student_view=student_view,
+            manager_view=manager_view,
+            cohort=cohort,
+            weights=dict(self.weights),
+            forbidden=forbidden,
+        )
+
+    def _view(
+        self,
+        components: Mapping[str, Array],
+        total: Array,
+        weights: Mapping[str, float],
+        table: pd.DataFrame,
+        cohort: Cohort,
+        side: str,
+    ) -> Array:
+        view = (
+            total if weights is self.weights else _weighted_mean(components, weights, self.dtype)
+        )
+        if self.preference_bonus == 0 or not any(len(p) for p in table["preferences"]):
+            return view
+        view = view.copy()
+        other = cohort.manager_index if side == "students" else cohort.student_index
+        for person, ranked in enumerate(table["preferences"]):
+            for rank, partner in enumerate(ranked, start=1):
+                i, j = (person, other[partner]) if side == "students" else (other[partner], person)
+                view[i, j] += self.preference_bonus / rank
+        return view
+
+    def _forbidden(
+        self, cohort: Cohort, students: pd.DataFrame, managers: pd.DataFrame, total: Array
+    ) -> dict[str, Mask]:
+        shape = total.shape
+        rules: dict[str, Mask] = {}
+        for side, table, other in (
+            ("students", students, cohort.manager_index),
+            ("managers", managers, cohort.student_index),
+        ):
+            pairs = [(p, other[x]) for p, listed in enumerate(table["avoid"]) for x in listed]
+            if pairs:
+                mask = np.zeros(shape, dtype=np.bool_)
+                rows, cols = np.array(pairs).T
+                if side == "managers":
+                    rows, cols = cols, rows
+                mask[rows, cols] = True
+                rules[f"avoid ({side})"] = mask
+        if self.min_score is not None:
+            below = total < self.min_score
+            if below.any():
+                rules["min_score"] = below
+        if self.share_language:
+            if "languages" not in students or "languages" not in managers:
+                raise fail(
+                    param_where("share_language", "Scorer"),
+                    "a 'languages' column in both tables",
+                    "a cohort without one",
+                )
+            rules["share_language"] = _no_common_language(students, managers)
+        if self.allowed is not None:
+            rules["allowed"] = ~_user_mask(self.allowed, cohort, students, managers)
+        return rules
+
+
+def _no_common_language(students: pd.DataFrame, managers: pd.DataFrame) -> Mask:
+    vocabulary: dict[Any, int] = {}
+    sets_s, sets_m = list(students["languages"]), list(managers["languages"])
+    for items in (*sets_s, *sets_m):
+        _criteria._codes(items, vocabulary)
+    a = _criteria._incidence(sets_s, vocabulary).astype(np.float32)
+    b = _criteria._incidence(sets_m, vocabulary).astype(np.float32)
+    judged = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+    result: Mask = judged & ((a @ b.T) == 0)
+    return result
+
+
+def _user_mask(
+    rule: ArrayLike | pd.DataFrame | Rule,
+    cohort: Cohort,
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+) -> Mask:
+    where = param_where("allowed", "Scorer")
+    shape = (cohort.n_students, cohort.n_managers)
+    if callable(rule):
+        rule = rule(students, managers)
+    if isinstance(rule, pd.DataFrame):
+        missing = [s for s in cohort.student_ids if s not in rule.index]
+        missing += [m for m in cohort.manager_ids if m not in rule.columns]
+        if missing:
+            raise fail(where, "a row or column for every id", f"none for {missing[0]!r}")
+        rule = rule.loc[list(cohort.student_ids), list(cohort.manager_ids)].to_numpy()
+    mask = np.asarray(rule)
+    if mask.dtype != np.bool_:
+        raise fail(where, "a boolean mask", f"an array of dtype {mask.dtype}")
+    if mask.shape != shape:
+        raise fail(where, f"shape {shape}", f"shape {mask.shape}")
+    return mask
+
+
+def _check_component(
+    value: ArrayLike, name: str, shape: tuple[int, int], dtype: np.dtype[Any]
+) -> Array:
+    where = f"criterion {name!r}"
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise fail(where, "an array of numbers", describe(value)) from None
+    if array.shape != shape:
+        raise fail(where, f"an array of shape {shape}", f"shape {array.shape}")
+    bad = ~((array >= 0) & (array <= 1))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise fail(where, "values in [0, 1]", f"{array[i, j]} at [{i}, {j}]")
+    return array
+
+
+def _non_negative(value: Any, name: str) -> float:
+    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+    if not ok or not np.isfinite(value) or value < 0:
+        raise fail(param_where(name, "Scorer"), "a non-negative number", describe(value))
+    return float(value)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Scores:
+    """The scored candidate pairs of a cohort: arrays labelled by ids.
+
+    Row *i* is ``student_ids[i]`` and column *j* is ``manager_ids[j]`` in
+    every array. Made by :meth:`Scorer.score`.
+
+    Attributes
+    ----------
+    total : ndarray of shape (n_students, n_managers)
+        The weighted mean of the criteria, each entry in [0, 1].
+    components : dict of str to ndarray
+        Each criterion's array, in [0, 1].
+    allowed : ndarray of bool
+        False where a hard rule forbids the pair.
+    student_view : ndarray
+        How each student values each manager (``[i, j]``: student *i*'s
+        value of manager *j*); ``total`` unless the students have their own
+        weights or stated preferences.
+    manager_view : ndarray
+        How each manager values each student (``[i, j]``: manager *j*'s
+        value of student *i*; same shape, no transpose).
+    cohort : Cohort
+    weights : dict of str to float
+    forbidden : dict of str to ndarray of bool
+        Each active hard rule's mask of the pairs it forbids.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> scores = mm.Scorer().score(mm.make_cohort(3, 2, rng=0))
+    >>> scores
+    Scores(3 students x 2 managers; criteria: programme, interests, diversity)
+    >>> scores.to_frame().columns.tolist()[:4]
+    ['student_id', 'manager_id', 'total', 'programme']
+    """
+
+    total: Array
+    components: dict[str, Array]
+    allowed: Mask
+    student_view: Array
+    manager_view: Array
+    cohort: Cohort
+    weights: dict[str, float]
+    forbidden: dict[str, Mask] = field(default_factory=dict)
+
+    @property
+    def student_ids(self) -> tuple[str, ...]:
+        """Row labels: the students' ids."""
+        return self.cohort.student_ids
+
+    @property
+    def manager_ids(self) -> tuple[str, ...]:
+        """Column labels: the managers' ids."""
+        return self.cohort.manager_ids
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_students, n_managers)``."""
+        return (self.cohort.n_students, self.cohort.n_managers)
+
+    def _position(self, student_id: str, manager_id: str) -> tuple[int, int]:
+        for ident, index, param in (
+            (student_id, self.cohort.student_index, "student_id"),
+            (manager_id, self.cohort.manager_index, "manager_id"),
+        ):
+            if ident not in index:
+                raise fail(
+                    param_where(param, "Scores.explain"), "an id of the cohort", describe(ident)
+                )
+        return self.cohort.student_index[student_id], self.cohort.manager_index[manager_id]
+
+    def explain(self, student_id: str, manager_id: str) -> PairExplanation:
+        """Why a pair scores what it does, criterion by criterion.
+
+        Parameters
+        ----------
+        student_id, manager_id : str
+
+        Returns
+        -------
+        PairExplanation
+            Prints as a short report; its attributes hold the same facts.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import mentormatch as mm
+        >>> students = pd.DataFrame({"id": ["s1"], "programme": ["Statsvetenskap"],
+        ...                          "interests": ["demokrati;klimat"], "age": [24]})
+        >>> managers = pd.DataFrame({"id": ["m1"], "unit": ["Digital förvaltning"],
+        ...                          "education": ["Juridik"], "seeking": ["Statsvetenskap"],
+        ...                          "interests": ["klimat;integritet"], "age": [52]})
+        >>> scores = mm.Scorer({"programme": 0.3, "interests": 0.4, "diversity": 0.3}).score(
+        ...     mm.Cohort.from_frames(students, managers))
+        >>> print(scores.explain("s1", "m1"))
+        s1 and m1: total 0.73, allowed
+          criterion  value  weight  contribution
+          programme   1.00    0.30          0.30
+          interests   0.33    0.40          0.13
+          diversity   1.00    0.30          0.30
+          shared interests: klimat
+          differs in: background (Statsvetenskap vs Juridik), age (24 vs 52)
+        """
+        i, j = self._position(student_id, manager_id)
+        norm = sum(self.weights.values())
+        table = pd.DataFrame(
+            {
+                "criterion": list(self.components),
+                "value": [float(c[i, j]) for c in self.components.values()],
+                "weight": [self.weights[name] / norm for name in self.components],
+            }
+        )
+        table["contribution"] = table["value"] * table["weight"]
+        s = self.cohort._students.iloc[i]
+        m = self.cohort._managers.iloc[j]
+        shared = tuple(x for x in s["interests"] if x in set(m["interests"]))
+        differs, same = _compare_attributes(s, m)
+        reasons = tuple(
+            _reason(rule, student_id, manager_id, float(self.total[i, j]))
+            for rule, mask in self.forbidden.items()
+            if mask[i, j]
+        )
+        return PairExplanation(
+            student_id=student_id,
+            manager_id=manager_id,
+            total=float(self.total[i, j]),
+            allowed=bool(self.allowed[i, j]),
+            criteria=table,
+            shared_interests=shared,
+            differs=differs,
+            same=same,
+            student_rank=_rank(s["preferences"], manager_id),
+            manager_rank=_rank(m["preferences"], student_id),
+            forbidden_by=reasons,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long format: one row per candidate pair.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``student_id``, ``manager_id``, ``total``, one per
+            criterion, ``allowed``, ``student_view`` and ``manager_view``.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> frame = mm.Scorer().score(mm.make_cohort(2, 3, rng=0)).to_frame()
+        >>> len(frame)
+        6
+        """
+        n_s, n_m = self.shape
+        frame = pd.DataFrame(
+            {
+                "student_id": np.repeat(np.array(self.student_ids, dtype=object), n_m),
+                "manager_id": np.tile(np.array(self.manager_ids, dtype=object), n_s),
+                "total": self.total.ravel(),
+            }
+        )
+        for name, values in self.components.items():
+            frame[name] = values.ravel()
+        frame["allowed"] = self.allowed.ravel()
+        frame["student_view"] = self.student_view.ravel()
+        frame["manager_view"] = self.manager_view.ravel()
+        return frame
+
+    def __repr__(self) -> str:
+        n_s, n_m = self.shape
+        return f"Scores({n_s} students x {n_m} managers; criteria: {', '.join(self.components)})"
+
+    def _repr_html_(self) -> str:
+        # Summary figures only: no personal data.
+        n_s, n_m = self.shape
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{self.weights.get(name, 0):.2f}</td>"
+            f"<td>{values.min():.2f}</td><td>{values.mean():.2f}</td><td>{values.max():.2f}</td></tr>"
+            for name, values in {"total": self.total, **self.components}.items()
+        )
+        share = float(self.allowed.mean()) if self.allowed.size else 0.0
+        return (
+            f"<table><caption>Scores: {n_s} students x {n_m} managers, "
+            f"{share:.0%} of pairs allowed</caption>"
+            "<tr><th>criterion</th><th>weight</th><th>min</th><th>mean</th><th>max</th></tr>"
+            f"{rows}</table>"
+        )
+
+
+def _compare_attributes(
+    s: pd.Series, m: pd.Series
+) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+    """Which perspective attributes differ, and which are the same, for one pair."""
+    differs: list[tuple[str, str, str]] = []
+    same: list[str] = []
+    pairs: list[tuple[str, Any, Any]] = [("background", s.get("programme"), m.get("education"))]
+    pairs += [(a, s.get(a), m.get(a)) for a in (*NUMERIC_ATTRIBUTES, *CATEGORICAL_ATTRIBUTES)]
+    if "languages" in s and "languages" in m:
+        pairs.append(("languages", ", ".join(s["languages"]), ", ".join(m["languages"])))
+    for name, a, b in pairs:
+        if _blank(a) or _blank(b):
+            continue
+        if name == "background":
+            differ = _criteria._discipline_of(a, PROGRAMME_DISCIPLINE) != (
+                _criteria._discipline_of(b, PROGRAMME_DISCIPLINE)
+            )
+        else:
+            differ = a != b
+        if differ:
+            differs.append((name, _show(a), _show(b)))
+        else:
+            same.append(name)
+    return tuple(differs), tuple(same)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rank(preferences: tuple[str, ...], ident: str) -> int | None:
+    return preferences.index(ident) + 1 if ident in preferences else None
+
+
+def _reason(rule: str, student_id: str, manager_id: str, total: float) -> str:
+    if rule == "avoid (students)":
+        return f"avoid ({student_id} listed {manager_id})"
+    if rule == "avoid (managers)":
+        return f"avoid ({manager_id} listed {student_id})"
+    if rule == "min_score":
+        return f"min_score (total {total:.2f} is below it)"
+    if rule == "share_language":
+        return "share_language (no language in common)"
+    return "allowed (a rule of your own)"
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """Why one student-manager pair scores what it does.
+
+    Made by :meth:`Scores.explain`; ``print`` it for a short report.
+
+    Attributes
+    ----------
+    student_id, manager_id : str
+    total : float
+    allowed : bool
+    criteria : pandas.DataFrame
+        One row per criterion: ``value``, normalised ``weight`` and
+        ``contribution`` (value x weight; the contributions sum to
+        ``total``).
+    shared_interests : tuple of str
+    differs : tuple of (attribute, student's value, manager's value)
+    same : tuple of str
+        Attributes on which the two are alike.
+    student_rank, manager_rank : int or None
+        Where each ranked the other in their stated ``preferences``.
+    forbidden_by : tuple of str
+        The hard rules that forbid the pair, if any.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> scores = mm.Scorer().score(mm.make_cohort(2, 2, rng=0))
+    >>> explanation = scores.explain("s01", "m02")
+    >>> float(explanation.criteria["contribution"].sum()) == explanation.total
+    True
+    """
+
+    student_id: str
+    manager_id: str
+    total: float
+    allowed: bool
+    criteria: pd.DataFrame
+    shared_interests: tuple[str, ...]
+    differs: tuple[tuple[str, str, str], ...]
+    same: tuple[str, ...]
+    student_rank: int | None
+    manager_rank: int | None
+    forbidden_by: tuple[str, ...]
+
+    def __str__(self) -> str:
+        status = "allowed" if self.allowed else "forbidden by " + "; ".join(self.forbidden_by)
+        lines = [f"{self.student_id} and {self.manager_id}: total {self.total:.2f}, {status}"]
+        body = self.criteria.to_string(
+            index=False, float_format=lambda v: f"{v:.2f}", justify="right"
+        )
+        lines += ["  " + line for line in body.splitlines()]
+        if self.shared_interests:
+            lines.append("  shared interests: " + ", ".join(self.shared_interests))
+        else:
+            lines.append("  shared interests: none")
+        if self.differs:
+            lines.append(
+                "  differs in: " + ", ".join(f"{a} ({x} vs {y})" for a, x, y in self.differs)
+            )
+        if self.student_rank is not None:
+            lines.append(f"  {self.student_id} ranked {self.manager_id} #{self.student_rank}")
+        if self.manager_rank is not None:
+            lines.append(f"  {self.manager_id} ranked {self.student_id} #{self.manager_rank}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.__str__()
