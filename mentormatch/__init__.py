@@ -7,9 +7,11 @@ Score every candidate pair, solve the pairing, then explain and measure it::
     cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
 """
 
-from mentormatch import solvers
+from mentormatch import criteria, solvers
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
+from mentormatch.scoring import PairExplanation, Scorer, Scores
+from mentormatch.synthetic import make_cohort
 
 __all__ = [
     "Cohort",
@@ -17,6 +19,11 @@ __all__ = [
     "InvalidInputError",
     "MentorMatchError",
     "MissingFileError",
+    "PairExplanation",
+    "Scorer",
+    "Scores",
+    "criteria",
+    "make_cohort",
     "solvers",
 ]
 

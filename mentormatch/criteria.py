@@ -458,6 +458,6 @@ def _check_weights(
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
         if not ok or value < 0 or (positive and value == 0):
             what = "a positive number" if positive else "a non-negative number"
-            raise fail(f"{param_where(name, owner)}[{key!r}]", what, describe(value))
+            raise fail(f"{param_where(name, owner)}, key {key!r}", what, describe(value))
         out[str(key)] = float(value)
     return out

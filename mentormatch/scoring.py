@@ -57,7 +57,7 @@ def _check_weight_map(
             raise fail(where, f"criterion names from {listed}", f"{describe(key)}")
         number = value if isinstance(value, (int, float, np.number)) else None
         if number is None or isinstance(value, bool) or not np.isfinite(number) or number < 0:
-            raise fail(f"{where}[{key!r}]", "a non-negative finite number", describe(value))
+            raise fail(f"{where}, key {key!r}", "a non-negative finite number", describe(value))
         out[key] = float(number)
     if sum(out.values()) <= 0:
         raise fail(where, "at least one positive weight", "all zero")
@@ -158,7 +158,7 @@ class Scorer:
             for name, function in criteria.items():
                 if not isinstance(name, str) or not callable(function):
                     raise fail(
-                        f"{param_where('criteria', 'Scorer')}[{name!r}]",
+                        f"{param_where('criteria', 'Scorer')}, key {name!r}",
                         "a function",
                         describe(function),
                     )
@@ -219,7 +219,7 @@ class Scorer:
             for key in kwargs:
                 if key not in accepted:
                     listed = "{" + ", ".join(repr(k) for k in sorted(accepted)) + "}"
-                    raise fail(f"{where}[{name!r}]", f"options from {listed}", describe(key))
+                    raise fail(f"{where}, key {name!r}", f"options from {listed}", describe(key))
             out[name] = dict(kwargs)
         return out
 
