@@ -19,7 +19,7 @@ tables and broadcasts, so a 10,000 x 10,000 cohort scores in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -270,24 +270,28 @@ def interests(
         weights = np.ones(k)
     weights = weights.astype(dtype)
 
-    inter: NDArray[np.floating[Any]]
     if related is None:
-        inter = a @ (b * weights).T
+        left, right = a, b * weights
     else:
         r = _relation_matrix(related, vocabulary).astype(dtype)
-        # Best credit of each of the other side's interests for every person.
-        credit_from_m = _best_credit(b, r)  # (n_managers, k): c_t for a student interest t
-        credit_from_s = _best_credit(a, r)  # (n_students, k): c_u for a manager interest u
-        inter = 0.5 * ((a * weights) @ credit_from_m.T + credit_from_s @ (b * weights).T)
+        # c_t for each interest t, given the other person's whole set.
+        credit_from_m = _best_credit(b, r)
+        credit_from_s = _best_credit(a, r)
+        # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one product.
+        left = np.hstack([a * weights, credit_from_s]) * 0.5
+        right = np.hstack([credit_from_m, b * weights])
     size_a = a @ weights
     size_b = b @ weights
-    union = size_a[:, None] + size_b[None, :]
-    union -= inter
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(inter, union, out=inter, where=union > 0)
-    inter[union <= 0] = 0.0
-    np.clip(inter, 0.0, 1.0, out=inter)
-    return inter
+    result = np.empty((a.shape[0], b.shape[0]), dtype=dtype)
+    for block in _row_blocks(*result.shape):
+        inter = left[block] @ right.T
+        union = size_a[block, None] + size_b[None, :]
+        union -= inter
+        out = result[block]
+        out[...] = 0.0
+        np.divide(inter, union, out=out, where=union > 0)
+    np.clip(result, 0.0, 1.0, out=result)
+    return result
 
 
 def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArray[np.float64]:
@@ -385,9 +389,15 @@ def diversity(
     scale.update(_check_weights(scales, "scales", "diversity", positive=True))
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
 
-    shape = (len(students), len(managers))
-    total = np.zeros(shape, dtype=dtype)
-    weight_sum = np.zeros(shape, dtype=dtype)
+    # Attributes with few distinct values (categories, language sets) are
+    # compared once per distinct combination, in a small table that is then
+    # gathered; numeric ones are computed block by block. No full-size
+    # temporary is ever made, so memory stays at one output array.
+    n_s, n_m = len(students), len(managers)
+    keyed: list[tuple[float, list[Any], list[Any], bool]] = []
+    left: list[Any]
+    right: list[Any]
+    numeric: list[tuple[float, NDArray[np.float64], NDArray[np.float64], float]] = []
     for attribute, w in weights.items():
         if w == 0:
             continue
@@ -396,33 +406,55 @@ def diversity(
                 continue
             left = [_discipline_of(p, groups) for p in students["programme"]]
             right = [_discipline_of(e, groups) for e in managers["education"]]
-            diff, known = _categorical(left, right)
+            keyed.append((w, left, right, False))
         elif attribute not in students or attribute not in managers:
             continue
         elif attribute in scale:
             x = pd.to_numeric(students[attribute], errors="coerce").to_numpy(np.float64)
             y = pd.to_numeric(managers[attribute], errors="coerce").to_numpy(np.float64)
-            diff = np.minimum(np.abs(x[:, None] - y[None, :]) / scale[attribute], 1.0)
-            known = ~np.isnan(x)[:, None] & ~np.isnan(y)[None, :]
-            diff = np.where(known, diff, 0.0)
+            numeric.append((w, x, y, scale[attribute]))
         elif attribute == "languages":
-            sets_s, sets_m = list(students[attribute]), list(managers[attribute])
-            vocabulary: dict[Any, int] = {}
-            for items in (*sets_s, *sets_m):
-                _codes(items, vocabulary)
-            a = _incidence(sets_s, vocabulary).astype(np.float64)
-            b = _incidence(sets_m, vocabulary).astype(np.float64)
-            inter = a @ b.T
-            union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
-            known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
-            diff = np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0)
+            keyed.append((w, list(students[attribute]), list(managers[attribute]), True))
         else:
-            diff, known = _categorical(list(students[attribute]), list(managers[attribute]))
-        total += w * diff
-        weight_sum += w * known
-    result = np.full(shape, neutral, dtype=dtype)
-    np.divide(total, weight_sum, out=result, where=weight_sum > 0)
+            left = [None if _missing(v) else v for v in students[attribute]]
+            right = [None if _missing(v) else v for v in managers[attribute]]
+            keyed.append((w, left, right, False))
+
+    combos_s: dict[Any, int] = {}
+    combos_m: dict[Any, int] = {}
+    codes_s = _codes(list(zip(*(k[1] for k in keyed), strict=True)) or [()] * n_s, combos_s)
+    codes_m = _codes(list(zip(*(k[2] for k in keyed), strict=True)) or [()] * n_m, combos_m)
+    small_diff = np.zeros((len(combos_s), len(combos_m)))
+    small_weight = np.zeros_like(small_diff)
+    for position, (w, _, _, is_set) in enumerate(keyed):
+        left = [combo[position] for combo in combos_s]
+        right = [combo[position] for combo in combos_m]
+        diff, known = _set_difference(left, right) if is_set else _categorical(left, right)
+        small_diff += w * diff
+        small_weight += w * known
+
+    result = np.empty((n_s, n_m), dtype=dtype)
+    for block in _row_blocks(n_s, n_m):
+        total = small_diff[codes_s[block]][:, codes_m]
+        weight = small_weight[codes_s[block]][:, codes_m]
+        for w, x, y, sigma in numeric:
+            d = np.abs(x[block, None] - y[None, :])
+            known = ~np.isnan(d)
+            d *= w / sigma
+            np.minimum(d, w, out=d)
+            total += np.where(known, d, 0.0)
+            weight += w * known
+        out = result[block]
+        out[...] = neutral
+        np.divide(total, weight, out=out, where=weight > 0, casting="unsafe")
     return result
+
+
+def _row_blocks(n_rows: int, n_cols: int, size: int = 1 << 16) -> Iterator[slice]:
+    """Slices of rows holding about ``size`` entries each (cache-sized work)."""
+    step = max(1, size // max(n_cols, 1))
+    for start in range(0, n_rows, step):
+        yield slice(start, min(start + step, n_rows))
 
 
 def _categorical(
@@ -430,11 +462,26 @@ def _categorical(
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Difference (1 where the categories differ) and where both are known."""
     vocabulary: dict[Any, int] = {}
-    codes_l = _codes([None if _missing(v) else v for v in left], vocabulary)
-    codes_r = _codes([None if _missing(v) else v for v in right], vocabulary)
+    codes_l = _codes(left, vocabulary)
+    codes_r = _codes(right, vocabulary)
     none = vocabulary.get(None, -1)
     known = (codes_l != none)[:, None] & (codes_r != none)[None, :]
     return (codes_l[:, None] != codes_r[None, :]) & known, known
+
+
+def _set_difference(
+    left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """1 - Jaccard of two lists of sets, and where both sets are non-empty."""
+    vocabulary: dict[Any, int] = {}
+    for items in (*left, *right):
+        _codes(items, vocabulary)
+    a = _incidence(left, vocabulary).astype(np.float64)
+    b = _incidence(right, vocabulary).astype(np.float64)
+    inter = a @ b.T
+    union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
+    known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+    return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
 
 
 def _missing(value: Any) -> bool:

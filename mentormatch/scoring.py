@@ -70,9 +70,12 @@ def _weighted_mean(
     shape = next(iter(components.values())).shape
     total = np.zeros(shape, dtype=dtype)
     norm = sum(weights.values())
-    for name, w in weights.items():
-        if w:
-            total += (w / norm) * components[name]
+    active = [(w / norm, components[name]) for name, w in weights.items() if w]
+    # Row blocks keep the temporaries small (and in cache).
+    for block in _criteria._row_blocks(*shape):
+        out = total[block]
+        for w, values in active:
+            out += w * values[block]
     # Rounding can step a hair outside [0, 1]; the contract is [0, 1].
     np.clip(total, 0.0, 1.0, out=total)
     return total
@@ -259,18 +262,18 @@ class Scorer:
         components: dict[str, Array] = {}
         for name, function in self.criteria.items():
             if function is BUILTIN_CRITERIA.get(name):
-                value = function(
-                    students, managers, dtype=self.dtype, **self.options.get(name, {})
-                )
+                # The built-ins are tested to keep the contract: no second pass.
+                options = self.options.get(name, {})
+                components[name] = function(students, managers, dtype=self.dtype, **options)
             else:
                 value = function(students, managers)
-            components[name] = _check_component(value, name, shape, self.dtype)
+                components[name] = _check_component(value, name, shape, self.dtype)
 
         total = _weighted_mean(components, self.weights, self.dtype)
         forbidden = self._forbidden(cohort, students, managers, total)
         allowed = np.ones(shape, dtype=np.bool_)
         for mask in forbidden.values():
-            allowed &= ~mask
+            np.logical_and(allowed, ~mask, out=allowed)
 
         student_view = self._view(
             components, total, self.student_weights, students, cohort, "students"
