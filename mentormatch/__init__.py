@@ -10,6 +10,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 from mentormatch import criteria, solvers
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
+from mentormatch.matching import Matching, match
 from mentormatch.scoring import PairExplanation, Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
@@ -17,6 +18,7 @@ __all__ = [
     "Cohort",
     "InfeasibleError",
     "InvalidInputError",
+    "Matching",
     "MentorMatchError",
     "MissingFileError",
     "PairExplanation",
@@ -24,6 +26,7 @@ __all__ = [
     "Scores",
     "criteria",
     "make_cohort",
+    "match",
     "solvers",
 ]
 

@@ -715,5 +715,36 @@ class PairExplanation:
             lines.append(f"  {self.manager_id} ranked {self.student_id} #{self.manager_rank}")
         return "\n".join(lines)
 
+    def one_line(self) -> str:
+        """The gist in one line: shared interests, background, strongest criterion.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(2, 2, rng=0))
+        >>> scores.explain("s01", "m01").one_line().startswith("score ")
+        True
+        """
+        parts = []
+        if self.shared_interests:
+            parts.append("shares " + ", ".join(self.shared_interests))
+        else:
+            parts.append("no shared interests")
+        background = next((d for d in self.differs if d[0] == "background"), None)
+        if background is not None:
+            parts.append(f"different background ({background[1]} vs {background[2]})")
+        elif "background" in self.same:
+            parts.append("same background")
+        best = int(np.argmax(self.criteria["contribution"].to_numpy()))
+        name, value = self.criteria["criterion"].iloc[best], self.criteria["value"].iloc[best]
+        parts.append(f"strongest: {name} {value:.2f}")
+        if self.student_rank is not None:
+            parts.append(f"{self.student_id}'s wish #{self.student_rank}")
+        if self.manager_rank is not None:
+            parts.append(f"{self.manager_id}'s wish #{self.manager_rank}")
+        if not self.allowed:
+            parts.append("forbidden by " + "; ".join(self.forbidden_by))
+        return f"score {self.total:.2f}: " + "; ".join(parts)
+
     def __repr__(self) -> str:
         return self.__str__()

@@ -1,0 +1,466 @@
+"""Solving the pairing: :func:`match` turns :class:`~mentormatch.Scores` into a :class:`Matching`.
+
+If you do not care which algorithm runs, use ``match(scores)``: the
+Hungarian algorithm pairs as many people as the rules allow with the best
+total score. ``method="stable"`` respects each side's own view instead (no
+student and manager would both rather have each other), and
+``method="maxmin"`` makes the worst pair as good as it can be.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from mentormatch import solvers
+from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch.exceptions import InfeasibleError
+from mentormatch.scoring import Scores
+
+__all__ = ["METHODS", "Matching", "match"]
+
+Index = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+Capacity = NDArray[np.int64]
+
+
+def _hungarian(
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+) -> tuple[Index, Index]:
+    return solvers.hungarian(scores.total, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap)
+
+
+def _maxmin(
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+) -> tuple[Index, Index]:
+    return solvers.maxmin(scores.total, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap)
+
+
+def _stable(
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+) -> tuple[Index, Index]:
+    if proposer == "students":
+        return solvers.gale_shapley(
+            scores.student_view,
+            scores.manager_view,
+            allowed=allowed,
+            proposer_capacity=s_cap,
+            receiver_capacity=m_cap,
+        )
+    # Managers propose: the same solver on the transposed problem.
+    cols, rows = solvers.gale_shapley(
+        scores.manager_view.T,
+        scores.student_view.T,
+        allowed=allowed.T,
+        proposer_capacity=m_cap,
+        receiver_capacity=s_cap,
+    )
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order]
+
+
+#: The pairing methods by name: each takes the scores, the allowed mask and
+#: both sides' capacities, and returns index arrays ``(rows, cols)``.
+METHODS: Final[
+    Mapping[str, Callable[[Scores, Mask, Capacity, Capacity, str], tuple[Index, Index]]]
+] = {
+    "hungarian": _hungarian,
+    "stable": _stable,
+    "maxmin": _maxmin,
+}
+PROPOSERS: Final = ("students", "managers")
+
+
+def match(
+    scores: Scores,
+    *,
+    method: str = "hungarian",
+    proposer: str = "students",
+    fixed: Iterable[tuple[str, str]] | None = None,
+) -> Matching:
+    r"""Pair students with managers.
+
+    Parameters
+    ----------
+    scores : Scores
+        From :meth:`Scorer.score`; capacities come from its cohort and
+        forbidden pairs from ``scores.allowed``.
+    method : {"hungarian", "stable", "maxmin"}, default "hungarian"
+        ``"hungarian"``: among pairings that pair as many people as the
+        rules allow, the largest total score,
+        :math:`\max \sum_{(i, j)} t_{ij}`. ``"maxmin"``: the best possible
+        worst pair, then the largest total. ``"stable"``: deferred
+        acceptance on ``student_view`` and ``manager_view``; no student and
+        manager who are not paired would both rather be with each other.
+    proposer : {"students", "managers"}, default "students"
+        For ``"stable"``: the side that proposes and so gets its best
+        stable pairing (the other side gets its worst).
+    fixed : iterable of (student_id, manager_id), optional
+        Pairs to keep as they are; everyone else is paired around them
+        (re-matching after a drop-out).
+
+    Returns
+    -------
+    Matching
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown method or proposer, or a fixed pair naming an
+        unknown id.
+    InfeasibleError
+        When a fixed pair is forbidden by a hard rule, repeated, or takes
+        a person beyond their capacity.
+
+    See Also
+    --------
+    mentormatch.solvers : the array solvers behind each method.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> scores = mm.Scorer().score(mm.make_cohort(4, 4, rng=0))
+    >>> pairing = mm.match(scores)
+    >>> len(pairing.pairs), len(pairing.unmatched)
+    (4, 0)
+    >>> stable = mm.match(scores, method="stable", proposer="managers")
+    >>> stable.summary()["blocking_pairs"]
+    np.int64(0)
+    """
+    owner = "match"
+    if not isinstance(scores, Scores):
+        raise fail(param_where("scores", owner), "a Scores (from Scorer.score)", describe(scores))
+    check_option(method, "method", owner, METHODS)
+    check_option(proposer, "proposer", owner, PROPOSERS)
+    cohort = scores.cohort
+    s_cap = cohort._students["capacity"].to_numpy(np.int64)
+    m_cap = cohort._managers["capacity"].to_numpy(np.int64)
+    allowed = scores.allowed
+
+    fixed_rows, fixed_cols = _fixed_pairs(fixed, scores, s_cap, m_cap)
+    if len(fixed_rows):
+        s_cap = s_cap - np.bincount(fixed_rows, minlength=len(s_cap))
+        m_cap = m_cap - np.bincount(fixed_cols, minlength=len(m_cap))
+        allowed = allowed.copy()
+        allowed[fixed_rows, fixed_cols] = False  # a pair is made at most once
+
+    rows, cols = METHODS[method](scores, allowed, s_cap, m_cap, proposer)
+    rows = np.concatenate([np.asarray(rows, dtype=np.intp), fixed_rows])
+    cols = np.concatenate([np.asarray(cols, dtype=np.intp), fixed_cols])
+    is_fixed = np.zeros(len(rows), dtype=np.bool_)
+    is_fixed[len(rows) - len(fixed_rows) :] = True
+    order = np.lexsort((cols, rows))
+    return Matching(
+        rows=rows[order],
+        cols=cols[order],
+        fixed=is_fixed[order],
+        scores=scores,
+        method=method,
+        proposer=proposer if method == "stable" else None,
+    )
+
+
+def _fixed_pairs(
+    fixed: Iterable[tuple[str, str]] | None, scores: Scores, s_cap: Capacity, m_cap: Capacity
+) -> tuple[Index, Index]:
+    empty = np.zeros(0, dtype=np.intp)
+    if fixed is None:
+        return empty, empty
+    where = param_where("fixed", "match")
+    cohort = scores.cohort
+    rows: list[int] = []
+    cols: list[int] = []
+    seen: set[tuple[int, int]] = set()
+    for item in fixed:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise fail(where, "(student_id, manager_id) pairs", describe(item))
+        student, manager = str(item[0]).strip(), str(item[1]).strip()
+        if student not in cohort.student_index:
+            raise fail(where, "student ids of the cohort", f"{student!r}, which is not one")
+        if manager not in cohort.manager_index:
+            raise fail(where, "manager ids of the cohort", f"{manager!r}, which is not one")
+        i, j = cohort.student_index[student], cohort.manager_index[manager]
+        if (i, j) in seen:
+            raise InfeasibleError(
+                f"{where}: expected each pair once, got ({student!r}, {manager!r}) twice."
+            )
+        if not scores.allowed[i, j]:
+            rules = ", ".join(scores.explain(student, manager).forbidden_by)
+            raise InfeasibleError(
+                f"{where}: expected allowed pairs, got ({student!r}, {manager!r}), forbidden by {rules}."
+            )
+        seen.add((i, j))
+        rows.append(i)
+        cols.append(j)
+    r, c = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+    for side, idx, cap, ids in (
+        ("student", r, s_cap, cohort.student_ids),
+        ("manager", c, m_cap, cohort.manager_ids),
+    ):
+        over = np.flatnonzero(np.bincount(idx, minlength=len(cap)) > cap)
+        if len(over):
+            k = int(over[0])
+            raise InfeasibleError(
+                f"{where}: expected at most capacity {cap[k]} for {side} {ids[k]!r}, "
+                f"got {int(np.sum(idx == k))} fixed pairs."
+            )
+    return r, c
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Matching:
+    """The result of :func:`match`: who is paired with whom, and who is not.
+
+    Attributes
+    ----------
+    rows, cols : ndarray of int
+        The pairs as indices into the score arrays (rows sorted).
+    fixed : ndarray of bool
+        Which pairs were fixed by the caller.
+    scores : Scores
+        The scores the pairing was made from.
+    method : str
+    proposer : str or None
+        The proposing side, for ``method="stable"``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(3, 2, rng=0)))
+    >>> pairing
+    Matching(method='hungarian', 2 pairs, 1 unmatched)
+    >>> pairing.unmatched.columns.tolist()
+    ['id', 'side', 'reason']
+    """
+
+    rows: Index
+    cols: Index
+    fixed: Mask
+    scores: Scores
+    method: str
+    proposer: str | None = None
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """One row per pair: ids, ``score`` (the total), each criterion, ``fixed``."""
+        s_ids = np.array(self.scores.student_ids, dtype=object)
+        m_ids = np.array(self.scores.manager_ids, dtype=object)
+        frame = pd.DataFrame(
+            {
+                "student_id": s_ids[self.rows],
+                "manager_id": m_ids[self.cols],
+                "score": self.scores.total[self.rows, self.cols].astype(np.float64),
+            }
+        )
+        for name, values in self.scores.components.items():
+            frame[name] = values[self.rows, self.cols].astype(np.float64)
+        frame["fixed"] = self.fixed
+        return frame
+
+    @property
+    def unmatched(self) -> pd.DataFrame:
+        """Everyone left without a partner: ``id``, ``side`` and ``reason``."""
+        cohort = self.scores.cohort
+        allowed = self.scores.allowed
+        s_load = np.bincount(self.rows, minlength=cohort.n_students)
+        m_load = np.bincount(self.cols, minlength=cohort.n_managers)
+        s_full = s_load >= cohort._students["capacity"].to_numpy()
+        m_full = m_load >= cohort._managers["capacity"].to_numpy()
+        records: list[tuple[str, str, str]] = []
+        for side, load, mask, other_full, ids in (
+            ("student", s_load, allowed, m_full, cohort.student_ids),
+            ("manager", m_load, allowed.T, s_full, cohort.manager_ids),
+        ):
+            for k in np.flatnonzero(load == 0):
+                records.append((ids[k], side, _reason(mask[k], other_full)))
+        return pd.DataFrame(records, columns=["id", "side", "reason"])
+
+    @property
+    def total_score(self) -> float:
+        """The sum of the pairs' total scores (the Hungarian objective)."""
+        return float(self.scores.total[self.rows, self.cols].sum())
+
+    def blocking_pairs(self) -> pd.DataFrame:
+        """Student-manager pairs who would both rather be with each other.
+
+        With respect to ``student_view`` and ``manager_view``, counting
+        free places. A stable matching has none.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``student_id`` and ``manager_id``.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(5, 5, rng=3))
+        >>> len(mm.match(scores, method="stable").blocking_pairs())
+        0
+        """
+        cohort = self.scores.cohort
+        found = solvers.blocking_pairs(
+            self.rows,
+            self.cols,
+            self.scores.student_view,
+            self.scores.manager_view,
+            allowed=self.scores.allowed,
+            proposer_capacity=cohort._students["capacity"].to_numpy(np.int64),
+            receiver_capacity=cohort._managers["capacity"].to_numpy(np.int64),
+        )
+        s_ids = np.array(self.scores.student_ids, dtype=object)
+        m_ids = np.array(self.scores.manager_ids, dtype=object)
+        return pd.DataFrame({"student_id": s_ids[found[:, 0]], "manager_id": m_ids[found[:, 1]]})
+
+    def summary(self) -> pd.Series:
+        """Pairing-quality figures, with stable names.
+
+        Returns
+        -------
+        pandas.Series
+            ``n_pairs``, ``total_score``, ``mean_score``, ``min_score``,
+            ``blocking_pairs``, ``unmatched_students`` and
+            ``unmatched_managers``; named after the method.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(4, 4, rng=0)))
+        >>> pairing.summary().index.tolist()[:5]
+        ['n_pairs', 'total_score', 'mean_score', 'min_score', 'blocking_pairs']
+        """
+        values = self.scores.total[self.rows, self.cols].astype(np.float64)
+        unmatched = self.unmatched
+        return pd.Series(
+            {
+                "n_pairs": len(values),
+                "total_score": float(values.sum()),
+                "mean_score": float(values.mean()) if len(values) else np.nan,
+                "min_score": float(values.min()) if len(values) else np.nan,
+                "blocking_pairs": np.int64(len(self.blocking_pairs())),
+                "unmatched_students": int((unmatched["side"] == "student").sum()),
+                "unmatched_managers": int((unmatched["side"] == "manager").sum()),
+            },
+            name=self.method,
+            dtype=object,
+        )
+
+    def reasons(self) -> pd.Series:
+        """A one-line reason for each pair, in the order of :attr:`pairs`.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(2, 2, rng=0)))
+        >>> len(pairing.reasons())
+        2
+        """
+        s_ids, m_ids = self.scores.student_ids, self.scores.manager_ids
+        lines = [
+            self.scores.explain(s_ids[i], m_ids[j]).one_line()
+            for i, j in zip(self.rows.tolist(), self.cols.tolist(), strict=True)
+        ]
+        return pd.Series(lines, name="reason", dtype=object)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs and the unmatched in one table (``manager_id`` empty for the unmatched).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> frame = mm.match(mm.Scorer().score(mm.make_cohort(3, 2, rng=0))).to_frame()
+        >>> frame.columns.tolist()[:3], len(frame)
+        (['student_id', 'manager_id', 'score'], 3)
+        """
+        pairs = self.pairs.assign(reason="")
+        rows = []
+        for ident, side, reason in self.unmatched.itertuples(index=False):
+            key = "student_id" if side == "student" else "manager_id"
+            rows.append({key: ident, "reason": reason})
+        if not rows:
+            return pairs
+        return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)
+
+    def to_csv(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
+        """Write :meth:`to_frame` as CSV, safe to open in a spreadsheet.
+
+        A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+        carriage return gets a leading ``'`` so that no spreadsheet runs it
+        as a formula (OWASP guidance on CSV injection): ids come from web
+        forms. Other keyword arguments go to :meth:`pandas.DataFrame.to_csv`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+        >>> mm.match(mm.Scorer().score(mm.make_cohort(2, 2, rng=0))).to_csv(path)
+        >>> path.read_text().splitlines()[0].split(",")[:3]
+        ['student_id', 'manager_id', 'score']
+        """
+        kwargs.setdefault("index", False)
+        safe_frame(self.to_frame()).to_csv(path, **kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"Matching(method={self.method!r}, {len(self.rows)} pairs, "
+            f"{len(self.unmatched)} unmatched)"
+        )
+
+    def _repr_html_(self) -> str:
+        # Ids and scores only: no other personal data.
+        pairs = self.pairs
+        body = "".join(
+            f"<tr><td>{html.escape(str(r.student_id))}</td><td>{html.escape(str(r.manager_id))}</td>"
+            f"<td>{r.score:.2f}</td></tr>"
+            for r in pairs.itertuples(index=False)
+        )
+        unmatched = self.unmatched
+        rest = "".join(
+            f"<tr><td colspan='3'>{html.escape(str(u.id))} ({u.side}): {html.escape(str(u.reason))}</td></tr>"
+            for u in unmatched.itertuples(index=False)
+        )
+        return (
+            f"<table><caption>Matching ({html.escape(self.method)}): {len(pairs)} pairs, "
+            f"total {self.total_score:.2f}, {len(unmatched)} unmatched</caption>"
+            f"<tr><th>student</th><th>manager</th><th>score</th></tr>{body}{rest}</table>"
+        )
+
+
+def _reason(allowed_row: Mask, other_full: Mask) -> str:
+    if not allowed_row.any():
+        return "no allowed partner (every pair is forbidden by a hard rule)"
+    if other_full[allowed_row].all():
+        return "capacity exhausted (every allowed partner is full)"
+    return "not chosen by the method"
+
+
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a spreadsheet formula.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mentormatch.matching import safe_frame
+    >>> safe_frame(pd.DataFrame({"id": ["=1+1", "s1"], "n": [-1, 2]}))["id"].tolist()
+    ["'=1+1", 's1']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind in "biufc":
+            continue
+        out[column] = [
+            "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            for v in out[column]
+        ]
+    return out
