@@ -1,0 +1,192 @@
+"""The ``mentormatch`` command: a pairing from two CSV files, without writing Python.
+
+Subcommands: ``demo`` (a Digg-sized synthetic cohort, paired and explained)
+and ``match`` (pair two sign-up exports). Bad input prints one line on
+stderr and exits with status 2; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+import mentormatch as mm
+from mentormatch._validation import fail
+from mentormatch.matching import METHODS, PROPOSERS, safe_frame
+
+__all__ = ["main"]
+
+DEMO_WEIGHTS = {"programme": 0.3, "interests": 0.4, "diversity": 0.3}
+
+
+def _weights(text: str) -> dict[str, float]:
+    """Parse ``programme=0.3,interests=0.4,diversity=0.3``."""
+    out: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise fail(
+                "option '--weights'", "name=number items separated by commas", repr(item)
+            ) from None
+    return out
+
+
+def _fixed(path: str) -> list[tuple[str, str]]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
+    columns = [c.strip().lower() for c in frame.columns]
+    if "student_id" not in columns or "manager_id" not in columns:
+        raise fail(
+            f"option '--fixed' ({path})", "columns 'student_id' and 'manager_id'", f"{columns}"
+        )
+    frame.columns = columns
+    return list(zip(frame["student_id"], frame["manager_id"], strict=True))
+
+
+def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
+    cohort = pairing.scores.cohort
+    pairs = pairing.pairs
+    table = pd.DataFrame(
+        {
+            "student": pairs["student_id"],
+            "programme": cohort._students["programme"].to_numpy()[pairing.rows],
+            "manager": pairs["manager_id"],
+            "unit": cohort._managers["unit"].to_numpy()[pairing.cols],
+            "score": pairs["score"].round(2),
+        }
+    )
+    if explain:
+        table["reason"] = pairing.reasons().str.split(": ", n=1).str[1]
+    return table
+
+
+def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
+    if fmt == "csv":
+        frame = pairing.to_frame()
+        if explain:
+            frame.loc[: len(pairing.rows) - 1, "reason"] = pairing.reasons().to_numpy()
+        safe_frame(frame).to_csv(sys.stdout, index=False)
+        return
+    if fmt == "json":
+        payload = {
+            "method": pairing.method,
+            "summary": {k: _plain(v) for k, v in pairing.summary().items()},
+            "pairs": pairing.pairs.assign(
+                **({"reason": pairing.reasons()} if explain else {})
+            ).to_dict(orient="records"),
+            "unmatched": pairing.unmatched.to_dict(orient="records"),
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=_plain)
+        print()
+        return
+    table = _table(pairing, explain)
+    text_columns = [c for c in table.columns if table[c].dtype.kind not in "biufc"]
+    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in text_columns}
+    formatters = {c: (lambda v, w=widths[c]: str(v).ljust(w)) for c in text_columns}
+    text = table.to_string(index=False, formatters=formatters, justify="left")
+    print("\n".join(line.rstrip() for line in text.splitlines()))
+    summary = pairing.summary()
+    print(
+        f"\n{summary['n_pairs']} pairs, total {summary['total_score']:.2f}, "
+        f"mean {summary['mean_score']:.2f}, worst {summary['min_score']:.2f}, "
+        f"{summary['blocking_pairs']} blocking pairs ({pairing.method})"
+    )
+    for row in pairing.unmatched.itertuples(index=False):
+        print(f"unmatched {row.side} {row.id}: {row.reason}")
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
+def _demo(args: argparse.Namespace) -> None:
+    cohort = mm.make_cohort(n_students=8, n_managers=8, rng=args.seed)
+    scores = mm.Scorer(weights=DEMO_WEIGHTS).score(cohort)
+    pairing = mm.match(scores, method=args.method)
+    print(
+        "mentormatch demo: 8 synthetic students (mentors) and 8 synthetic managers (mentees),\n"
+        "as in the Digg / Mid Sweden University reverse-mentoring programme.\n"
+        f"Scored on programme 0.3, interests 0.4, diversity 0.3; paired by {args.method}.\n"
+    )
+    _print_pairing(pairing, "table", explain=True)
+
+
+def _match(args: argparse.Namespace) -> None:
+    cohort = mm.Cohort.from_csv(args.students, args.managers, delimiter=args.delimiter)
+    scorer = mm.Scorer(weights=_weights(args.weights) if args.weights else None)
+    scores = scorer.score(cohort)
+    fixed = _fixed(args.fixed) if args.fixed else None
+    pairing = mm.match(scores, method=args.method, proposer=args.proposer, fixed=fixed)
+    if args.out:
+        pairing.to_csv(args.out)
+        print(f"wrote {len(pairing.rows)} pairs to {args.out}", file=sys.stderr)
+        if args.format == "table":
+            return
+    _print_pairing(pairing, args.format, args.explain)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mentormatch`` command."""
+    parser = argparse.ArgumentParser(
+        prog="mentormatch",
+        description="Pair student mentors with manager mentees, and show why.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {mm.__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="pair a synthetic Digg-sized cohort (8 x 8)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--method", choices=sorted(METHODS), default="hungarian")
+    demo.set_defaults(run=_demo)
+
+    m = sub.add_parser("match", help="pair the people of two CSV sign-up exports")
+    m.add_argument("students", help="students CSV (id, programme, interests, ...)")
+    m.add_argument("managers", help="managers CSV (id, unit, interests, ...)")
+    m.add_argument("--method", choices=sorted(METHODS), default="hungarian")
+    m.add_argument("--proposer", choices=PROPOSERS, default="students")
+    m.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
+    m.add_argument("--fixed", help="CSV of pairs to keep (student_id, manager_id)")
+    m.add_argument("--out", help="write the pairing to this CSV file")
+    m.add_argument("--explain", action="store_true", help="add a one-line reason per pair")
+    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.add_argument("--delimiter", choices=(",", ";"), default=None, help="CSV field delimiter")
+    m.set_defaults(run=_match)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Examples
+    --------
+    >>> from mentormatch.cli import main
+    >>> main(["match", "no_such_students.csv", "no_such_managers.csv"])
+    2
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except BrokenPipeError:
+        # The reader (say, `head`) has gone: stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+    except (mm.MentorMatchError, OSError) as err:
+        if args.debug:
+            raise
+        print(f"mentormatch: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
