@@ -275,8 +275,8 @@ def test_pairs_frame_columns_and_values() -> None:
     ]
     for row in pairs.itertuples(index=False):
         i, j = (
-            scores.cohort.student_index[row.student_id],
-            scores.cohort.manager_index[row.manager_id],
+            scores.cohort.student_index[str(row.student_id)],
+            scores.cohort.manager_index[str(row.manager_id)],
         )
         assert row.score == scores.total[i, j]
         assert row.interests == scores.components["interests"][i, j]
