@@ -269,41 +269,75 @@ class Scorer:
                 value = function(students, managers)
                 components[name] = _check_component(value, name, shape, self.dtype)
 
-        total = _weighted_mean(components, self.weights, self.dtype)
+        return self._assemble(cohort, components, self.weights)
+
+    def reweight(self, scores: Scores, weights: Mapping[str, float]) -> Scores:
+        """The same scores under other criterion weights, without recomputing the criteria.
+
+        For what-if questions ("what if interests counted double?") and for
+        :func:`~mentormatch.sensitivity`. Hard rules and preferences apply
+        as in :meth:`score`; a side with weights of its own keeps them.
+
+        Parameters
+        ----------
+        scores : Scores
+            Made by this scorer.
+        weights : mapping of str to float
+
+        Returns
+        -------
+        Scores
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scorer = mm.Scorer()
+        >>> scores = scorer.score(mm.make_cohort(3, 3, rng=0))
+        >>> only_interests = scorer.reweight(scores, {"interests": 1.0})
+        >>> bool((only_interests.total == scores.components["interests"]).all())
+        True
+        """
+        if not isinstance(scores, Scores):
+            raise fail(param_where("scores", "Scorer.reweight"), "a Scores", describe(scores))
+        checked = _check_weight_map(weights, "weights", tuple(self.criteria))
+        return self._assemble(scores.cohort, scores.components, checked)
+
+    def _assemble(
+        self, cohort: Cohort, components: dict[str, Array], weights: dict[str, float]
+    ) -> Scores:
+        """Total, hard rules and views from the criteria's arrays."""
+        students, managers = cohort.students, cohort.managers
+        total = _weighted_mean(components, weights, self.dtype)
         forbidden = self._forbidden(cohort, students, managers, total)
-        allowed = np.ones(shape, dtype=np.bool_)
+        allowed = np.ones(total.shape, dtype=np.bool_)
         for mask in forbidden.values():
             np.logical_and(allowed, ~mask, out=allowed)
-
-        student_view = self._view(
-            components, total, self.student_weights, students, cohort, "students"
-        )
-        manager_view = self._view(
-            components, total, self.manager_weights, managers, cohort, "managers"
-        )
+        views = []
+        for own, table, side in (
+            (self.student_weights, students, "students"),
+            (self.manager_weights, managers, "managers"),
+        ):
+            side_weights = weights if own is self.weights else own
+            base = (
+                total
+                if side_weights is weights
+                else _weighted_mean(components, side_weights, self.dtype)
+            )
+            views.append(self._with_preferences(base, table, cohort, side))
         return Scores(
             total=total,
             components=components,
             allowed=allowed,
-            student_view=student_view,
-            manager_view=manager_view,
+            student_view=views[0],
+            manager_view=views[1],
             cohort=cohort,
-            weights=dict(self.weights),
+            weights=dict(weights),
             forbidden=forbidden,
         )
 
-    def _view(
-        self,
-        components: Mapping[str, Array],
-        total: Array,
-        weights: Mapping[str, float],
-        table: pd.DataFrame,
-        cohort: Cohort,
-        side: str,
+    def _with_preferences(
+        self, view: Array, table: pd.DataFrame, cohort: Cohort, side: str
     ) -> Array:
-        view = (
-            total if weights is self.weights else _weighted_mean(components, weights, self.dtype)
-        )
         if self.preference_bonus == 0 or not any(len(p) for p in table["preferences"]):
             return view
         view = view.copy()
