@@ -7,10 +7,11 @@ Score every candidate pair, solve the pairing, then explain and measure it::
     cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
 """
 
-from mentormatch import criteria, solvers
+from mentormatch import criteria, metrics, solvers
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
 from mentormatch.matching import Matching, match
+from mentormatch.metrics import Sensitivity, compare, partner_ranks, sensitivity
 from mentormatch.scoring import PairExplanation, Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
@@ -24,9 +25,14 @@ __all__ = [
     "PairExplanation",
     "Scorer",
     "Scores",
+    "Sensitivity",
+    "compare",
     "criteria",
     "make_cohort",
     "match",
+    "metrics",
+    "partner_ranks",
+    "sensitivity",
     "solvers",
 ]
 
