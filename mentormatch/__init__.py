@@ -7,7 +7,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
     cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
 """
 
-from mentormatch import criteria, metrics, solvers
+from mentormatch import criteria, metrics, plot, solvers
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
 from mentormatch.matching import Matching, match
@@ -32,6 +32,7 @@ __all__ = [
     "match",
     "metrics",
     "partner_ranks",
+    "plot",
     "sensitivity",
     "solvers",
 ]

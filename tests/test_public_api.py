@@ -12,9 +12,9 @@ from types import ModuleType
 import pytest
 
 import mentormatch as mm
-from mentormatch import criteria, solvers
+from mentormatch import criteria, metrics, plot, solvers
 
-MODULES: list[ModuleType] = [mm, solvers, criteria]
+MODULES: list[ModuleType] = [mm, solvers, criteria, metrics, plot]
 
 
 def public_names() -> list[tuple[str, object]]:
@@ -54,7 +54,8 @@ def test_import_changes_no_warning_filters_and_warns_nothing() -> None:
     code = (
         "import warnings, numpy, scipy.optimize, scipy.sparse.csgraph, pandas, networkx; "
         "before = list(warnings.filters); "
-        "import mentormatch; assert warnings.filters == before, 'filters changed'"
+        "import mentormatch, sys; assert warnings.filters == before, 'filters changed'; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'"
     )
     subprocess.run([sys.executable, "-W", "error", "-c", code], check=True)
 
