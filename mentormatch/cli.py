@@ -1,7 +1,8 @@
 """The ``mentormatch`` command: a pairing from two CSV files, without writing Python.
 
-Subcommands: ``demo`` (a Digg-sized synthetic cohort, paired and explained)
-and ``match`` (pair two sign-up exports). Bad input prints one line on
+Subcommands: ``demo`` (a Digg-sized synthetic cohort, paired and explained),
+``match`` (pair two sign-up exports) and ``compare`` (every method side by
+side on them). Bad input prints one line on
 stderr and exits with status 2; ``--debug`` shows the traceback.
 """
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 import mentormatch as mm
 from mentormatch._validation import fail
-from mentormatch.matching import METHODS, PROPOSERS, safe_frame
+from mentormatch.matching import METHODS, PROPOSERS
 
 __all__ = ["main"]
 
@@ -68,10 +69,7 @@ def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
 
 def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
     if fmt == "csv":
-        frame = pairing.to_frame()
-        if explain:
-            frame.loc[: len(pairing.rows) - 1, "reason"] = pairing.reasons().to_numpy()
-        safe_frame(frame).to_csv(sys.stdout, index=False)
+        pairing.to_csv(sys.stdout, explain=explain)
         return
     if fmt == "json":
         payload = {
@@ -120,17 +118,44 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _match(args: argparse.Namespace) -> None:
-    cohort = mm.Cohort.from_csv(args.students, args.managers, delimiter=args.delimiter)
+    cohort = mm.Cohort.from_csv(
+        args.students, args.managers, delimiter=args.delimiter, value_sep=args.value_sep
+    )
     scorer = mm.Scorer(weights=_weights(args.weights) if args.weights else None)
     scores = scorer.score(cohort)
     fixed = _fixed(args.fixed) if args.fixed else None
     pairing = mm.match(scores, method=args.method, proposer=args.proposer, fixed=fixed)
     if args.out:
-        pairing.to_csv(args.out)
+        pairing.to_csv(args.out, explain=args.explain)
         print(f"wrote {len(pairing.rows)} pairs to {args.out}", file=sys.stderr)
         if args.format == "table":
             return
     _print_pairing(pairing, args.format, args.explain)
+
+
+def _compare(args: argparse.Namespace) -> None:
+    cohort = mm.Cohort.from_csv(
+        args.students, args.managers, delimiter=args.delimiter, value_sep=args.value_sep
+    )
+    scores = mm.Scorer(weights=_weights(args.weights) if args.weights else None).score(cohort)
+    table = mm.compare(scores, methods=args.methods.split(","), proposer=args.proposer)
+    columns = [
+        "n_pairs",
+        "total_score",
+        "min_score",
+        "blocking_pairs",
+        "student_rank_mean",
+        "manager_rank_mean",
+        "total_vs_best",
+        "min_vs_best",
+    ]
+    if args.format == "csv":
+        table.to_csv(sys.stdout)
+    elif args.format == "json":
+        json.dump(json.loads(table.to_json(orient="index")), sys.stdout, indent=2)
+        print()
+    else:
+        print(table[columns].round(3).to_string())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,7 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--explain", action="store_true", help="add a one-line reason per pair")
     m.add_argument("--format", choices=("table", "csv", "json"), default="table")
     m.add_argument("--delimiter", choices=(",", ";"), default=None, help="CSV field delimiter")
+    m.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     m.set_defaults(run=_match)
+
+    c = sub.add_parser("compare", help="compare the methods on two CSV sign-up exports")
+    c.add_argument("students", help="students CSV")
+    c.add_argument("managers", help="managers CSV")
+    c.add_argument("--methods", default="hungarian,stable,maxmin", help="comma-separated")
+    c.add_argument("--proposer", choices=PROPOSERS, default="students")
+    c.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
+    c.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    c.add_argument("--delimiter", choices=(",", ";"), default=None, help="CSV field delimiter")
+    c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
+    c.set_defaults(run=_compare)
     return parser
 
 

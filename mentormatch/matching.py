@@ -13,7 +13,7 @@ import html
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -356,8 +356,19 @@ class Matching:
         ]
         return pd.Series(lines, name="reason", dtype=object)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The pairs and the unmatched in one table (``manager_id`` empty for the unmatched).
+    def to_frame(self, *, explain: bool = False) -> pd.DataFrame:
+        """The pairs and the unmatched in one table.
+
+        Parameters
+        ----------
+        explain : bool, default False
+            Fill ``reason`` for the pairs too, with :meth:`reasons`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :attr:`pairs` and ``reason``; the unmatched
+            follow the pairs, with only their id and reason filled in.
 
         Examples
         --------
@@ -366,7 +377,7 @@ class Matching:
         >>> frame.columns.tolist()[:3], len(frame)
         (['student_id', 'manager_id', 'score'], 3)
         """
-        pairs = self.pairs.assign(reason="")
+        pairs = self.pairs.assign(reason=self.reasons().to_numpy() if explain else "")
         rows = []
         for ident, side, reason in self.unmatched.itertuples(index=False):
             key = "student_id" if side == "student" else "manager_id"
@@ -375,7 +386,9 @@ class Matching:
             return pairs
         return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)
 
-    def to_csv(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
+    def to_csv(
+        self, path: str | os.PathLike[str] | IO[str], *, explain: bool = False, **kwargs: Any
+    ) -> None:
         """Write :meth:`to_frame` as CSV, safe to open in a spreadsheet.
 
         A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -393,7 +406,7 @@ class Matching:
         ['student_id', 'manager_id', 'score']
         """
         kwargs.setdefault("index", False)
-        safe_frame(self.to_frame()).to_csv(path, **kwargs)
+        safe_frame(self.to_frame(explain=explain)).to_csv(path, **kwargs)
 
     def __repr__(self) -> str:
         return (
