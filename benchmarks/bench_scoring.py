@@ -35,10 +35,10 @@ def main(n: int = 10_000, repeats: int = 3) -> None:
     """Print scoring time and peak memory against one (n, n) float64 array."""
     cohort = mm.make_cohort(n, n, rng=0)
     array_bytes = n * n * 8
-    write = statistics.median(
-        _timed(lambda: np.full((n, n), 0.5)) for _ in range(repeats)
+    write = statistics.median(_timed(lambda: np.full((n, n), 0.5)) for _ in range(repeats))
+    print(
+        f"cohort {n} x {n}; one float64 array: {array_bytes / 2**20:.0f} MiB, written in {write:.3f} s"
     )
-    print(f"cohort {n} x {n}; one float64 array: {array_bytes / 2**20:.0f} MiB, written in {write:.3f} s")
     for dtype in ("float64", "float32"):
         scorer = mm.Scorer(dtype=dtype)
         times = []
