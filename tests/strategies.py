@@ -45,3 +45,71 @@ def st_strict_utilities(draw: st.DrawFn, shape: tuple[int, int]) -> NDArray[np.f
     n, m = shape
     rows = [draw(st.permutations(range(m))) for _ in range(n)]
     return np.asarray(rows, dtype=np.float64).reshape(n, m)
+
+
+@st.composite
+def st_stable_instance(
+    draw: st.DrawFn,
+    max_side: int = 6,
+    *,
+    strict: bool = False,
+    mask: bool = True,
+    proposer_capacity: bool = False,
+    receiver_capacity: bool = False,
+    max_capacity: int = 2,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64] | None,
+    NDArray[np.int64] | None,
+]:
+    """``(proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity)``.
+
+    For the stable-matching solvers. With ``strict`` every row ranks the
+    columns strictly and every column the rows; otherwise utilities are drawn
+    with and without ties. ``allowed`` is sometimes ``None`` when ``mask`` is
+    set (always ``None`` otherwise); a capacity is ``None`` (unit) unless asked for.
+    """
+    shape = draw(st_shape(max_side=max_side))
+    n, m = shape
+    if strict:
+        proposer = draw(st_strict_utilities(shape))
+        receiver = np.ascontiguousarray(draw(st_strict_utilities((m, n))).T)
+    else:
+        ties = draw(st.booleans())
+        proposer = draw(st_weights(shape, ties=ties))
+        receiver = draw(st_weights(shape, ties=ties))
+    allowed = draw(st.none() | st_allowed(shape)) if mask else None
+    row_cap = draw(st_capacities(n, max_capacity)) if proposer_capacity else None
+    col_cap = draw(st_capacities(m, max_capacity)) if receiver_capacity else None
+    return proposer, receiver, allowed, row_cap, col_cap
+
+
+@st.composite
+def st_feasible_matching(
+    draw: st.DrawFn,
+    allowed: NDArray[np.bool_] | None,
+    shape: tuple[int, int],
+    row_capacity: NDArray[np.int64] | None = None,
+    col_capacity: NDArray[np.int64] | None = None,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Any ``(rows, cols)`` matching that respects ``allowed`` and the capacities.
+
+    Not optimal nor stable in any sense: each allowed pair, in a random order,
+    is kept or skipped at random while capacity remains.
+    """
+    n, m = shape
+    row_left = [1] * n if row_capacity is None else row_capacity.tolist()
+    col_left = [1] * m if col_capacity is None else col_capacity.tolist()
+    pairs = [(i, j) for i in range(n) for j in range(m) if allowed is None or allowed[i, j]]
+    chosen: list[tuple[int, int]] = []
+    for i, j in draw(st.permutations(pairs)):
+        if row_left[i] > 0 and col_left[j] > 0 and draw(st.booleans()):
+            row_left[i] -= 1
+            col_left[j] -= 1
+            chosen.append((i, j))
+    chosen.sort()
+    rows = np.asarray([i for i, _ in chosen], dtype=np.intp)
+    cols = np.asarray([j for _, j in chosen], dtype=np.intp)
+    return rows, cols

@@ -1,0 +1,735 @@
+"""Tests of gale_shapley, blocking_pairs and is_stable.
+
+The theorems are checked against an independent brute force: every matching
+of a small instance is enumerated and the stable ones are kept by a plain
+double loop written here (never by calling ``blocking_pairs``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+import mentormatch.solvers.stable as stable_module
+from mentormatch.exceptions import InvalidInputError
+from mentormatch.solvers import blocking_pairs, gale_shapley, is_stable
+from tests.strategies import st_feasible_matching, st_stable_instance
+
+Pair = tuple[int, int]
+Instance = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64] | None,
+    NDArray[np.int64] | None,
+]
+
+
+# --------------------------------------------------------------------------
+# Independent references
+# --------------------------------------------------------------------------
+
+
+def _caps(cap: NDArray[np.int64] | None, n: int) -> list[int]:
+    return [1] * n if cap is None else [int(c) for c in cap]
+
+
+def _mask(allowed: NDArray[np.bool_] | None, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    return np.ones(shape, dtype=bool) if allowed is None else allowed
+
+
+def brute_blocking(pairs: Sequence[Pair], inst: Instance) -> Iterator[Pair]:
+    """Every blocking pair of ``pairs``, by the definition, one pair at a time."""
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = _mask(allowed, (n, m))
+    row_cap, col_cap = _caps(pcap, n), _caps(rcap, m)
+    partners_of_row: list[list[int]] = [[] for _ in range(n)]
+    partners_of_col: list[list[int]] = [[] for _ in range(m)]
+    for i, j in pairs:
+        partners_of_row[i].append(j)
+        partners_of_col[j].append(i)
+    taken = set(pairs)
+    for i in range(n):
+        for j in range(m):
+            if not mask[i, j] or (i, j) in taken:
+                continue
+            row_wants = len(partners_of_row[i]) < row_cap[i] or any(
+                pu[i, j] > pu[i, c] for c in partners_of_row[i]
+            )
+            col_wants = len(partners_of_col[j]) < col_cap[j] or any(
+                ru[i, j] > ru[r, j] for r in partners_of_col[j]
+            )
+            if row_wants and col_wants:
+                yield (i, j)
+
+
+def brute_is_stable(pairs: Sequence[Pair], inst: Instance) -> bool:
+    return next(brute_blocking(pairs, inst), None) is None
+
+
+def all_matchings(inst: Instance) -> Iterator[list[Pair]]:
+    """Every set of allowed pairs within the capacities (partial ones included)."""
+    pu, _, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = _mask(allowed, (n, m))
+    row_cap = _caps(pcap, n)
+    col_left = _caps(rcap, m)
+    chosen: list[Pair] = []
+
+    def extend(i: int) -> Iterator[list[Pair]]:
+        if i == n:
+            yield list(chosen)
+            return
+        options = [j for j in range(m) if mask[i, j] and col_left[j] > 0]
+        for size in range(min(row_cap[i], len(options)) + 1):
+            for combo in itertools.combinations(options, size):
+                for j in combo:
+                    col_left[j] -= 1
+                    chosen.append((i, j))
+                yield from extend(i + 1)
+                for j in combo:
+                    col_left[j] += 1
+                    chosen.pop()
+
+    yield from extend(0)
+
+
+def all_stable(inst: Instance) -> list[set[Pair]]:
+    return [set(p) for p in all_matchings(inst) if brute_is_stable(p, inst)]
+
+
+def reference_deferred_acceptance(inst: Instance) -> set[Pair]:
+    """Textbook deferred acceptance on fully sorted lists, one free slot at a time."""
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = _mask(allowed, (n, m))
+    row_cap, col_cap = _caps(pcap, n), _caps(rcap, m)
+    prefs = [
+        [j for j in sorted(range(m), key=lambda j: (-pu[i, j], j)) if mask[i, j]] for i in range(n)
+    ]
+    next_choice = [0] * n
+    held: list[list[int]] = [[] for _ in range(m)]
+    free_slots = deque(i for i in range(n) for _ in range(row_cap[i]))
+    while free_slots:
+        i = free_slots.popleft()
+        if next_choice[i] == len(prefs[i]):
+            continue
+        j = prefs[i][next_choice[i]]
+        next_choice[i] += 1
+        held[j].append(i)
+        if len(held[j]) > col_cap[j]:
+            worst = min(held[j], key=lambda r: (ru[r, j], -r))
+            held[j].remove(worst)
+            free_slots.append(worst)
+    return {(i, j) for j in range(m) for i in held[j]}
+
+
+def solve(inst: Instance) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    pu, ru, allowed, pcap, rcap = inst
+    return gale_shapley(pu, ru, allowed=allowed, proposer_capacity=pcap, receiver_capacity=rcap)
+
+
+def as_pairs(rows: NDArray[np.intp], cols: NDArray[np.intp]) -> set[Pair]:
+    return set(zip(rows.tolist(), cols.tolist(), strict=True))
+
+
+def transposed(inst: Instance) -> Instance:
+    """The same market with the columns proposing."""
+    pu, ru, allowed, pcap, rcap = inst
+    return ru.T, pu.T, None if allowed is None else allowed.T, rcap, pcap
+
+
+def small_batches(first: int, block: int, few_rows: int) -> AbstractContextManager[Any]:
+    """Shrink the batching constants so small instances take every code path."""
+    return mock.patch.multiple(
+        stable_module,
+        _FIRST_BATCH=first,
+        _FEW_ROWS=few_rows,
+        _group_size=lambda n_cols, k: block,
+    )
+
+
+BATCHINGS = [None, (1, 1, 0), (1, 2, 0), (2, 3, 0), (3, 2, 0), (1, 2, 100), (2, 1, 2)]
+
+
+def batching(config: tuple[int, int, int] | None) -> AbstractContextManager[Any]:
+    return nullcontext() if config is None else small_batches(*config)
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(1, 40),
+    st.integers(1, 8),
+    st.integers(1, 9),
+    st.integers(0, 2**32 - 1),
+)
+def test_batches_are_each_rows_best_columns_down_to_the_kth_value(
+    n: int, m: int, k: int, group: int, seed: int
+) -> None:
+    # The batch rule, on its own: every finite entry at least the k-th
+    # largest finite value, best first, ties by column; -inf never included.
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 6, (n, m)).astype(np.float64)
+    values[rng.random((n, m)) < 0.2] = -np.inf
+    with mock.patch.object(stable_module, "_group_size", return_value=group):
+        rows, cols, thresholds = stable_module._top_batches(values, k)
+    expected: list[Pair] = []
+    for i in range(n):
+        finite = sorted((-values[i, j], j) for j in range(m) if values[i, j] > -np.inf)
+        kth = -finite[k - 1][0] if len(finite) >= k else -np.inf
+        batch = [(i, j) for v, j in finite if -v >= kth]
+        expected += batch
+        # The threshold may say "nothing left" only when that is true.
+        assert thresholds[i] == kth or (thresholds[i] == -np.inf and len(batch) == len(finite))
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+
+
+# --------------------------------------------------------------------------
+# The theorems
+# --------------------------------------------------------------------------
+
+
+@given(
+    st_stable_instance(max_side=7, proposer_capacity=True, receiver_capacity=True, max_capacity=3)
+)
+def test_output_has_no_blocking_pairs(inst: Instance) -> None:
+    rows, cols = solve(inst)
+    pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert list(brute_blocking(pairs, inst)) == []
+    pu, _, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    assert len(set(pairs)) == len(pairs)
+    assert all(_mask(allowed, (n, m))[i, j] for i, j in pairs)
+    assert np.all(np.bincount(rows, minlength=n) <= _caps(pcap, n))
+    assert np.all(np.bincount(cols, minlength=m) <= _caps(rcap, m))
+
+
+@given(st_stable_instance(max_side=5, proposer_capacity=True, receiver_capacity=True))
+def test_agrees_with_reference_deferred_acceptance_on_every_batching(inst: Instance) -> None:
+    # With ties broken by index the proposer-optimal stable matching is
+    # unique, so any correct deferred acceptance returns it; the tiny batch
+    # sizes make small instances use the refills and the column groups.
+    expected = reference_deferred_acceptance(inst)
+    for config in BATCHINGS:
+        with batching(config):
+            assert as_pairs(*solve(inst)) == expected, config
+
+
+@given(st_stable_instance(max_side=6, strict=True))
+def test_proposers_get_their_best_and_receivers_their_worst_stable_partner(
+    inst: Instance,
+) -> None:
+    pu, ru, *_ = inst
+    stable = all_stable(inst)
+    found = as_pairs(*solve(inst))
+    assert found in stable
+    row_partner = dict(found)
+    col_partner = {j: i for i, j in found}
+    for other in stable:
+        for i, j in other:
+            # Rural hospitals: whoever is matched somewhere is matched here.
+            assert pu[i, row_partner[i]] >= pu[i, j]
+            assert ru[col_partner[j], j] <= ru[i, j]
+
+
+@given(st_stable_instance(max_side=5, strict=True, mask=True, receiver_capacity=True))
+def test_single_slot_proposers_get_their_best_stable_partner_many_to_one(
+    inst: Instance,
+) -> None:
+    pu = inst[0]
+    stable = all_stable(inst)
+    found = as_pairs(*solve(inst))
+    assert found in stable
+    row_partner = dict(found)
+    for other in stable:
+        for i, j in other:
+            assert pu[i, row_partner[i]] >= pu[i, j]
+
+
+@given(st_stable_instance(max_side=5, strict=True, mask=True, proposer_capacity=True))
+def test_single_slot_receivers_get_their_worst_stable_partner_one_to_many(
+    inst: Instance,
+) -> None:
+    ru = inst[1]
+    stable = all_stable(inst)
+    found = as_pairs(*solve(inst))
+    assert found in stable
+    col_partner = {j: i for i, j in found}
+    for other in stable:
+        for i, j in other:
+            assert ru[col_partner[j], j] <= ru[i, j]
+
+
+@pytest.mark.parametrize(
+    "capacities",
+    [{}, {"receiver_capacity": True}, {"proposer_capacity": True}],
+    ids=["one-to-one", "many-to-one", "one-to-many"],
+)
+@given(data=st.data())
+def test_rural_hospitals_same_agents_matched_in_every_stable_matching(
+    capacities: dict[str, bool], data: st.DataObject
+) -> None:
+    inst = data.draw(st_stable_instance(max_side=5, strict=True, **capacities))
+    n, m = inst[0].shape
+    rows, cols = solve(inst)
+    row_count = np.bincount(rows, minlength=n).tolist()
+    col_count = np.bincount(cols, minlength=m).tolist()
+    for other in all_stable(inst):
+        other_rows = [i for i, _ in other]
+        other_cols = [j for _, j in other]
+        assert np.bincount(other_rows, minlength=n).tolist() == row_count
+        assert np.bincount(other_cols, minlength=m).tolist() == col_count
+
+
+@given(st_stable_instance(max_side=6, strict=True))
+def test_both_directions_coincide_exactly_when_the_stable_matching_is_unique(
+    inst: Instance,
+) -> None:
+    by_rows = as_pairs(*solve(inst))
+    cols_, rows_ = solve(transposed(inst))
+    by_cols = as_pairs(rows_, cols_)
+    assert (by_rows == by_cols) == (len(all_stable(inst)) == 1)
+
+
+# --------------------------------------------------------------------------
+# Known answers from the literature
+# --------------------------------------------------------------------------
+
+
+def from_rankings(
+    proposer_ranks: Sequence[Sequence[int]], receiver_ranks: Sequence[Sequence[int]]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Utilities from 1-based preference lists (``ranks[a]`` = a's list, best first)."""
+    n, m = len(proposer_ranks), len(receiver_ranks)
+    pu = np.zeros((n, m))
+    ru = np.zeros((n, m))
+    for i, ranked in enumerate(proposer_ranks):
+        for place, j in enumerate(ranked):
+            pu[i, j - 1] = m - place
+    for j, ranked in enumerate(receiver_ranks):
+        for place, i in enumerate(ranked):
+            ru[i - 1, j] = n - place
+    return pu, ru
+
+
+def from_ranking_matrix(
+    table: Sequence[Sequence[tuple[int, int]]],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gale and Shapley's "ranking matrix": entry (i, j) = (i's rank of j, j's rank of i)."""
+    ranks = np.asarray(table, dtype=np.float64)
+    n = ranks.shape[0]
+    return n + 1 - ranks[..., 0], n + 1 - ranks[..., 1]
+
+
+def test_gale_shapley_1962_example_1_three_stable_sets() -> None:
+    # Rows alpha, beta, gamma; columns A, B, C.
+    pu, ru = from_ranking_matrix(
+        [
+            [(1, 3), (2, 2), (3, 1)],
+            [(3, 1), (1, 3), (2, 2)],
+            [(2, 2), (3, 1), (1, 3)],
+        ]
+    )
+    inst: Instance = (pu, ru, None, None, None)
+    each_man_first = {(0, 0), (1, 1), (2, 2)}
+    each_woman_first = {(0, 2), (1, 0), (2, 1)}
+    everyone_second = {(0, 1), (1, 2), (2, 0)}
+    stable = all_stable(inst)
+    assert len(stable) == 3
+    assert {frozenset(s) for s in stable} == {
+        frozenset(each_man_first),
+        frozenset(each_woman_first),
+        frozenset(everyone_second),
+    }
+    assert as_pairs(*solve(inst)) == each_man_first
+    cols, rows = solve(transposed(inst))
+    assert as_pairs(rows, cols) == each_woman_first
+
+
+def test_gale_shapley_1962_example_2_unique_stable_set() -> None:
+    # Rows alpha..delta, columns A..D; the only stable set is
+    # alpha-C, beta-D, gamma-A, delta-B.
+    pu, ru = from_ranking_matrix(
+        [
+            [(1, 3), (2, 3), (3, 2), (4, 3)],
+            [(1, 4), (4, 1), (3, 3), (2, 2)],
+            [(2, 2), (1, 4), (3, 4), (4, 1)],
+            [(4, 1), (2, 2), (3, 1), (1, 4)],
+        ]
+    )
+    inst: Instance = (pu, ru, None, None, None)
+    expected = {(0, 2), (1, 3), (2, 0), (3, 1)}
+    assert all_stable(inst) == [expected]
+    assert as_pairs(*solve(inst)) == expected
+    cols, rows = solve(transposed(inst))
+    assert as_pairs(rows, cols) == expected
+
+
+def test_malkevitch_ten_stable_marriages_4x4() -> None:
+    # J. Malkevitch, "Gale-Shapley example with ten stable marriages" (York
+    # College, CUNY, teaching note): n = 4 with ten stable matchings.
+    pu, ru = from_rankings(
+        [[1, 2, 3, 4], [2, 1, 4, 3], [3, 4, 1, 2], [4, 3, 2, 1]],
+        [[4, 3, 2, 1], [3, 4, 1, 2], [2, 1, 4, 3], [1, 2, 3, 4]],
+    )
+    inst: Instance = (pu, ru, None, None, None)
+    assert len(all_stable(inst)) == 10
+    assert as_pairs(*solve(inst)) == {(0, 0), (1, 1), (2, 2), (3, 3)}
+    cols, rows = solve(transposed(inst))
+    assert as_pairs(rows, cols) == {(0, 3), (1, 2), (2, 1), (3, 0)}
+
+
+# --------------------------------------------------------------------------
+# Larger instances: the batching and column-group code paths at real sizes
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "levels", "density", "max_capacity", "seed"),
+    [
+        (300, 300, None, 1.0, 1, 0),
+        (400, 290, 4, 1.0, 1, 1),
+        (260, 520, None, 0.3, 1, 2),
+        (300, 300, 3, 0.8, 3, 3),
+        (350, 700, None, 0.9, 2, 4),
+        (500, 300, 1000, 1.0, 1, 5),
+    ],
+)
+def test_large_instances_agree_with_reference_and_are_stable(
+    n: int, m: int, levels: int | None, density: float, max_capacity: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+
+    def utilities() -> NDArray[np.float64]:
+        if levels is None:
+            return rng.random((n, m))
+        return rng.integers(0, levels, (n, m)).astype(np.float64)
+
+    pu, ru = utilities(), utilities()
+    allowed = None if density == 1.0 else rng.random((n, m)) < density
+    pcap = None if max_capacity == 1 else rng.integers(0, max_capacity + 1, n)
+    rcap = None if max_capacity == 1 else rng.integers(0, max_capacity + 1, m)
+    inst: Instance = (pu, ru, allowed, pcap, rcap)
+    rows, cols = solve(inst)
+    assert as_pairs(rows, cols) == reference_deferred_acceptance(inst)
+    kwargs = {"allowed": allowed, "proposer_capacity": pcap, "receiver_capacity": rcap}
+    assert blocking_pairs(rows, cols, pu, ru, **kwargs).shape == (0, 2)
+
+
+# --------------------------------------------------------------------------
+# blocking_pairs and is_stable
+# --------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_blocking_pairs_matches_brute_force_on_any_matching(data: st.DataObject) -> None:
+    inst = data.draw(
+        st_stable_instance(max_side=6, proposer_capacity=True, receiver_capacity=True)
+    )
+    pu, ru, allowed, pcap, rcap = inst
+    rows, cols = data.draw(st_feasible_matching(allowed, pu.shape, pcap, rcap))
+    pairs = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    found = blocking_pairs(
+        rows, cols, pu, ru, allowed=allowed, proposer_capacity=pcap, receiver_capacity=rcap
+    )
+    assert found.dtype == np.intp
+    assert found.shape[1] == 2
+    assert [tuple(p) for p in found.tolist()] == sorted(brute_blocking(pairs, inst))
+    stable = is_stable(
+        rows, cols, pu, ru, allowed=allowed, proposer_capacity=pcap, receiver_capacity=rcap
+    )
+    assert stable is (found.shape[0] == 0)
+
+
+def test_ties_do_not_block() -> None:
+    pu = np.array([[1.0, 1.0], [1.0, 1.0]])
+    ru = np.array([[1.0, 1.0], [1.0, 1.0]])
+    assert is_stable([0, 1], [1, 0], pu, ru)
+    assert blocking_pairs([0], [1], pu, ru).tolist() == [[1, 0]]
+
+
+def test_blocking_pairs_accepts_an_empty_matching() -> None:
+    pu = np.array([[1.0, 0.0]])
+    ru = np.array([[1.0, 1.0]])
+    assert blocking_pairs([], [], pu, ru).tolist() == [[0, 0], [0, 1]]
+    assert blocking_pairs([], [], pu, ru, proposer_capacity=0).shape == (0, 2)
+
+
+# --------------------------------------------------------------------------
+# Conventions: ties, determinism, symmetry, output form
+# --------------------------------------------------------------------------
+
+
+def test_proposer_breaks_ties_towards_the_lower_column() -> None:
+    rows, cols = gale_shapley([[5.0, 5.0, 5.0]], [[0.0, 0.0, 0.0]])
+    assert (rows.tolist(), cols.tolist()) == ([0], [0])
+
+
+def test_receiver_breaks_ties_towards_the_lower_row() -> None:
+    pu = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    ru = np.array([[2.0, 0.0], [2.0, 0.0], [2.0, 0.0]])
+    rows, cols = gale_shapley(pu, ru)
+    assert (rows.tolist(), cols.tolist()) == ([0, 1], [0, 1])
+    rows, cols = gale_shapley(pu[::-1], ru[::-1])
+    assert (rows.tolist(), cols.tolist()) == ([0, 1], [0, 1])
+
+
+@given(st_stable_instance(max_side=7, proposer_capacity=True, receiver_capacity=True))
+def test_deterministic_and_inputs_untouched(inst: Instance) -> None:
+    copies = [None if a is None else a.copy() for a in inst]
+    first = solve(inst)
+    second = solve(inst)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for original, copy in zip(inst, copies, strict=True):
+        if original is not None:
+            np.testing.assert_array_equal(original, copy)
+
+
+@given(
+    st_stable_instance(max_side=7, strict=True, proposer_capacity=True, receiver_capacity=True),
+    st.randoms(use_true_random=False),
+)
+def test_invariant_under_permuting_rows_and_columns(inst: Instance, random: Any) -> None:
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    p = np.asarray(random.sample(range(n), n))
+    q = np.asarray(random.sample(range(m), m))
+    permuted: Instance = (
+        pu[np.ix_(p, q)],
+        ru[np.ix_(p, q)],
+        None if allowed is None else allowed[np.ix_(p, q)],
+        None if pcap is None else pcap[p],
+        None if rcap is None else rcap[q],
+    )
+    rows, cols = solve(permuted)
+    assert {(int(p[i]), int(q[j])) for i, j in as_pairs(rows, cols)} == as_pairs(*solve(inst))
+
+
+@given(st_stable_instance(max_side=7, proposer_capacity=True, receiver_capacity=True))
+def test_output_form_intp_rows_sorted_then_cols(inst: Instance) -> None:
+    rows, cols = solve(inst)
+    assert rows.dtype == np.intp
+    assert cols.dtype == np.intp
+    assert rows.ndim == cols.ndim == 1
+    assert rows.shape == cols.shape
+    keys = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 3), (3, 0)])
+def test_empty_sides_give_an_empty_matching(shape: tuple[int, int]) -> None:
+    rows, cols = gale_shapley(np.zeros(shape), np.zeros(shape))
+    assert rows.shape == cols.shape == (0,)
+    assert rows.dtype == cols.dtype == np.intp
+
+
+def test_zero_capacity_and_forbidden_pairs_are_never_used() -> None:
+    pu = np.array([[3.0, 2.0, 1.0], [3.0, 2.0, 1.0]])
+    ru = np.ones((2, 3))
+    allowed = np.array([[True, False, True], [True, True, True]])
+    rows, cols = gale_shapley(pu, ru, allowed=allowed, receiver_capacity=[0, 1, 1])
+    assert as_pairs(rows, cols) == {(0, 2), (1, 1)}
+    rows, cols = gale_shapley(pu, ru, proposer_capacity=[0, 2], receiver_capacity=1)
+    assert as_pairs(rows, cols) == {(1, 0), (1, 1)}
+
+
+# --------------------------------------------------------------------------
+# Input errors: one test per check
+# --------------------------------------------------------------------------
+
+PU = np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
+RU = np.array([[1.0, 1.0, 2.0], [2.0, 2.0, 1.0]])
+
+
+def test_gale_shapley_rejects_a_vector_utility() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'proposer_utility' of gale_shapley: expected a matrix \(2-D array\)",
+    ):
+        gale_shapley([1.0, 2.0], RU)
+
+
+def test_gale_shapley_rejects_non_numbers() -> None:
+    with pytest.raises(
+        InvalidInputError, match="parameter 'receiver_utility' of gale_shapley: expected a matrix"
+    ):
+        gale_shapley(PU, [["a", "b", "c"], ["d", "e", "f"]])
+
+
+def test_gale_shapley_rejects_utilities_of_different_shapes() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"'receiver_utility' of gale_shapley: expected the shape of parameter "
+        r"'proposer_utility', \(2, 3\), got shape \(3, 2\)",
+    ):
+        gale_shapley(PU, RU.T)
+
+
+def test_gale_shapley_rejects_nan() -> None:
+    bad = RU.copy()
+    bad[1, 2] = np.nan
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'receiver_utility' of gale_shapley: expected finite values.*"
+        r"nan at \[1, 2\]",
+    ):
+        gale_shapley(PU, bad)
+
+
+def test_gale_shapley_rejects_infinity() -> None:
+    bad = PU.copy()
+    bad[0, 1] = -np.inf
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'proposer_utility' of gale_shapley: .*-inf at \[0, 1\]",
+    ):
+        gale_shapley(bad, RU)
+
+
+def test_gale_shapley_rejects_a_non_boolean_mask() -> None:
+    with pytest.raises(
+        InvalidInputError, match="parameter 'allowed' of gale_shapley: expected a boolean mask"
+    ):
+        gale_shapley(PU, RU, allowed=np.ones((2, 3), dtype=int))
+
+
+def test_gale_shapley_rejects_a_mask_of_the_wrong_shape() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'allowed' of gale_shapley: expected shape \(2, 3\), got shape \(3, 2\)",
+    ):
+        gale_shapley(PU, RU, allowed=np.ones((3, 2), dtype=bool))
+
+
+def test_gale_shapley_rejects_a_negative_capacity() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'proposer_capacity' of gale_shapley: expected non-negative integers, "
+        r"got -1 at \[1\]",
+    ):
+        gale_shapley(PU, RU, proposer_capacity=[1, -1])
+
+
+def test_gale_shapley_rejects_a_fractional_capacity() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'receiver_capacity' of gale_shapley: expected non-negative integers, "
+        r"got 1.5 at \[2\]",
+    ):
+        gale_shapley(PU, RU, receiver_capacity=[1, 1, 1.5])
+
+
+def test_gale_shapley_rejects_a_capacity_of_the_wrong_length() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'receiver_capacity' of gale_shapley: expected a scalar or shape \(3,\)",
+    ):
+        gale_shapley(PU, RU, receiver_capacity=[1, 1])
+
+
+def test_gale_shapley_rejects_a_boolean_capacity() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match="parameter 'proposer_capacity' of gale_shapley: expected non-negative integers",
+    ):
+        gale_shapley(PU, RU, proposer_capacity=[True, False])
+
+
+def test_blocking_pairs_rejects_utilities_of_different_shapes() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"'receiver_utility' of blocking_pairs: expected the shape of parameter "
+        r"'proposer_utility', \(2, 3\), got shape \(2, 2\)",
+    ):
+        blocking_pairs([0], [0], PU, RU[:, :2])
+
+
+def test_blocking_pairs_rejects_rows_that_are_not_1d() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'rows' of blocking_pairs: expected a 1-D array of indices",
+    ):
+        blocking_pairs([[0, 1]], [0, 1], PU, RU)
+
+
+def test_blocking_pairs_rejects_non_integer_indices() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match="parameter 'cols' of blocking_pairs: expected integer indices, "
+        "got an array of dtype float64",
+    ):
+        blocking_pairs([0, 1], [0.0, 1.0], PU, RU)
+
+
+def test_blocking_pairs_rejects_rows_and_cols_of_different_lengths() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'cols' of blocking_pairs: expected the length of parameter 'rows', 2, "
+        r"got length 1",
+    ):
+        blocking_pairs([0, 1], [0], PU, RU)
+
+
+def test_blocking_pairs_rejects_an_index_out_of_range() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'cols' of blocking_pairs: expected indices in \[0, 3\), got 3 at \[1\]",
+    ):
+        blocking_pairs([0, 1], [0, 3], PU, RU)
+
+
+def test_blocking_pairs_rejects_a_repeated_pair() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameters 'rows' and 'cols' of blocking_pairs: expected a matching "
+        r"\(no pair listed twice\), got the pair \(1, 2\) more than once",
+    ):
+        blocking_pairs([1, 1], [2, 2], PU, RU, proposer_capacity=2, receiver_capacity=2)
+
+
+def test_blocking_pairs_rejects_a_forbidden_pair() -> None:
+    allowed = np.ones((2, 3), dtype=bool)
+    allowed[1, 0] = False
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameters 'rows' and 'cols' of blocking_pairs: expected only allowed pairs, "
+        r"got the pair \(1, 0\)",
+    ):
+        blocking_pairs([0, 1], [1, 0], PU, RU, allowed=allowed)
+
+
+def test_blocking_pairs_rejects_a_row_over_capacity() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'rows' of blocking_pairs: expected index 0 at most 1 times "
+        r"\(its 'proposer_capacity'\), got 2 times",
+    ):
+        blocking_pairs([0, 0], [0, 1], PU, RU)
+
+
+def test_blocking_pairs_rejects_a_column_over_capacity() -> None:
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'cols' of blocking_pairs: expected index 2 at most 0 times "
+        r"\(its 'receiver_capacity'\), got 1 times",
+    ):
+        blocking_pairs([0], [2], PU, RU, receiver_capacity=[1, 1, 0])
+
+
+def test_is_stable_names_itself_in_errors() -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"parameter 'allowed' of is_stable: expected a boolean mask"
+    ):
+        is_stable([0], [0], PU, RU, allowed=[[1, 1, 1], [1, 1, 1]])
