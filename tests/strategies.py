@@ -48,6 +48,33 @@ def st_strict_utilities(draw: st.DrawFn, shape: tuple[int, int]) -> NDArray[np.f
 
 
 @st.composite
+def st_assignment_problem(
+    draw: st.DrawFn, max_side: int = 7, *, capacities: bool = False, max_capacity: int = 3
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64] | None,
+    NDArray[np.int64] | None,
+]:
+    """``(weights, allowed, row_capacity, col_capacity)`` for the assignment solvers.
+
+    ``allowed`` is sometimes ``None``; the capacities are ``None`` (unit)
+    unless ``capacities`` is set. Weights are drawn with and without ties.
+    """
+    shape = draw(st_shape(max_side=max_side))
+    weights = draw(st_weights(shape, ties=draw(st.booleans())))
+    allowed = draw(st.none() | st_allowed(shape))
+    if not capacities:
+        return weights, allowed, None, None
+    return (
+        weights,
+        allowed,
+        draw(st_capacities(shape[0], max_capacity)),
+        draw(st_capacities(shape[1], max_capacity)),
+    )
+
+
+@st.composite
 def st_stable_instance(
     draw: st.DrawFn,
     max_side: int = 6,
