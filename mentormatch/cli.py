@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -23,6 +24,8 @@ from mentormatch.matching import METHODS, PROPOSERS
 __all__ = ["main"]
 
 DEMO_WEIGHTS = {"programme": 0.3, "interests": 0.4, "diversity": 0.3}
+_METHOD_HELP = "hungarian: best total; stable: no blocking pairs; maxmin: best worst pair"
+_PROPOSER_HELP = "for stable: the side that proposes and gets its best stable pairing"
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -63,7 +66,7 @@ def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
         }
     )
     if explain:
-        table["reason"] = pairing.reasons().str.split(": ", n=1).str[1]
+        table["reason"] = pairing.reasons()
     return table
 
 
@@ -91,12 +94,16 @@ def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
     print("\n".join(line.rstrip() for line in text.splitlines()))
     summary = pairing.summary()
     print(
-        f"\n{summary['n_pairs']} pairs, total {summary['total_score']:.2f}, "
+        f"\n{_plural(summary['n_pairs'], 'pair')}, total {summary['total_score']:.2f}, "
         f"mean {summary['mean_score']:.2f}, worst {summary['min_score']:.2f}, "
-        f"{summary['blocking_pairs']} blocking pairs ({pairing.method})"
+        f"{_plural(summary['blocking_pairs'], 'blocking pair')} ({pairing.method})"
     )
     for row in pairing.unmatched.itertuples(index=False):
         print(f"unmatched {row.side} {row.id}: {row.reason}")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _plain(value: object) -> object:
@@ -118,9 +125,7 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _match(args: argparse.Namespace) -> None:
-    cohort = mm.Cohort.from_csv(
-        args.students, args.managers, delimiter=args.delimiter, value_sep=args.value_sep
-    )
+    cohort = _read(args)
     scorer = mm.Scorer(weights=_weights(args.weights) if args.weights else None)
     scores = scorer.score(cohort)
     fixed = _fixed(args.fixed) if args.fixed else None
@@ -133,10 +138,19 @@ def _match(args: argparse.Namespace) -> None:
     _print_pairing(pairing, args.format, args.explain)
 
 
-def _compare(args: argparse.Namespace) -> None:
-    cohort = mm.Cohort.from_csv(
+def _read(args: argparse.Namespace) -> mm.Cohort:
+    for name, path in (("STUDENTS", args.students), ("MANAGERS", args.managers)):
+        if not Path(path).is_file():
+            raise mm.MissingFileError(
+                f"argument {name}: expected an existing CSV file, got '{path}'."
+            )
+    return mm.Cohort.from_csv(
         args.students, args.managers, delimiter=args.delimiter, value_sep=args.value_sep
     )
+
+
+def _compare(args: argparse.Namespace) -> None:
+    cohort = _read(args)
     scores = mm.Scorer(weights=_weights(args.weights) if args.weights else None).score(cohort)
     table = mm.compare(scores, methods=args.methods.split(","), proposer=args.proposer)
     columns = [
@@ -170,31 +184,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="pair a synthetic Digg-sized cohort (8 x 8)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    demo.add_argument("--method", choices=sorted(METHODS), default="hungarian")
+    demo.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
     demo.set_defaults(run=_demo)
 
     m = sub.add_parser("match", help="pair the people of two CSV sign-up exports")
-    m.add_argument("students", help="students CSV (id, programme, interests, ...)")
-    m.add_argument("managers", help="managers CSV (id, unit, interests, ...)")
-    m.add_argument("--method", choices=sorted(METHODS), default="hungarian")
-    m.add_argument("--proposer", choices=PROPOSERS, default="students")
+    m.add_argument(
+        "students", metavar="STUDENTS", help="students CSV (id, programme, interests, ...)"
+    )
+    m.add_argument("managers", metavar="MANAGERS", help="managers CSV (id, unit, interests, ...)")
+    m.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
+    m.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
     m.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
     m.add_argument("--fixed", help="CSV of pairs to keep (student_id, manager_id)")
     m.add_argument("--out", help="write the pairing to this CSV file")
     m.add_argument("--explain", action="store_true", help="add a one-line reason per pair")
-    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    m.add_argument("--delimiter", choices=(",", ";"), default=None, help="CSV field delimiter")
+    m.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
+    )
+    m.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        metavar="CHAR",
+        help="CSV field delimiter: ',' or ';' (detected)",
+    )
     m.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     m.set_defaults(run=_match)
 
     c = sub.add_parser("compare", help="compare the methods on two CSV sign-up exports")
-    c.add_argument("students", help="students CSV")
-    c.add_argument("managers", help="managers CSV")
+    c.add_argument("students", metavar="STUDENTS", help="students CSV")
+    c.add_argument("managers", metavar="MANAGERS", help="managers CSV")
     c.add_argument("--methods", default="hungarian,stable,maxmin", help="comma-separated")
-    c.add_argument("--proposer", choices=PROPOSERS, default="students")
+    c.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
     c.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
-    c.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    c.add_argument("--delimiter", choices=(",", ";"), default=None, help="CSV field delimiter")
+    c.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
+    )
+    c.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        metavar="CHAR",
+        help="CSV field delimiter: ',' or ';' (detected)",
+    )
     c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     c.set_defaults(run=_compare)
     return parser

@@ -470,6 +470,63 @@ class Cohort:
         check_option(side, "side", "Cohort.table", ("students", "managers"))
         return self.students if side == "students" else self.managers
 
+    def without(self, *, students: Iterable[str] = (), managers: Iterable[str] = ()) -> Cohort:
+        """A cohort without some people: for re-matching after a drop-out.
+
+        Their ids are also removed from everyone's ``avoid`` and
+        ``preferences`` lists.
+
+        Parameters
+        ----------
+        students, managers : iterable of str
+            Ids of the people who left.
+
+        Returns
+        -------
+        Cohort
+
+        Raises
+        ------
+        InvalidInputError
+            When an id is not in the cohort, or a side would be left empty.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> cohort = mm.make_cohort(8, 8, rng=0)
+        >>> cohort.without(students=["s05"], managers=["m03"])
+        Cohort(7 students, 7 managers)
+        """
+        owner = "Cohort.without"
+        gone: dict[Side, set[str]] = {}
+        sides: tuple[tuple[Side, Iterable[str], Mapping[str, int]], ...] = (
+            ("students", students, self.student_index),
+            ("managers", managers, self.manager_index),
+        )
+        for side, ids, index in sides:
+            if isinstance(ids, str):
+                ids = [ids]
+            named = set(ids)
+            unknown = sorted(named - set(index))
+            if unknown:
+                raise fail(param_where(side, owner), f"ids of the {side} table", repr(unknown[0]))
+            gone[side] = named
+        tables = []
+        pairs: tuple[tuple[Side, pd.DataFrame], ...] = (
+            ("students", self._students),
+            ("managers", self._managers),
+        )
+        for side, table in pairs:
+            kept = table[~table["id"].isin(gone[side])].reset_index(drop=True)
+            other = gone[_OTHER[side]]
+            if other:
+                for column in ("avoid", "preferences"):
+                    kept[column] = [tuple(x for x in v if x not in other) for v in kept[column]]
+            if len(kept) == 0:
+                raise fail(param_where(side, owner), f"to leave at least one of the {side}", "all")
+            tables.append(kept)
+        return Cohort(tables[0], tables[1])
+
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The two tables in input form: several values as lists.
 

@@ -101,7 +101,9 @@ def match(
         manager who are not paired would both rather be with each other.
     proposer : {"students", "managers"}, default "students"
         For ``"stable"``: the side that proposes and so gets its best
-        stable pairing (the other side gets its worst).
+        stable pairing (the other side gets its worst). While both views
+        equal ``total`` (no side weights, no stated preferences) the stable
+        pairing is unique and the proposer makes no difference.
     fixed : iterable of (student_id, manager_id), optional
         Pairs to keep as they are; everyone else is paired around them
         (re-matching after a drop-out).

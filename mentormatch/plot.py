@@ -92,7 +92,8 @@ def score_heatmap(
             linewidths=1.5,
             label=f"pairs ({matching.method})",
         )
-        ax.legend(loc="upper right", fontsize="small")
+        # Outside the axes, so that no cell hides behind the legend.
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize="small", ncols=2)
     n_s, n_m = scores.shape
     if n_m <= 30:
         ax.set_xticks(range(n_m), scores.manager_ids, rotation=90)

@@ -51,7 +51,7 @@ def test_match_writes_safe_csv(export: tuple[str, str], tmp_path: Path) -> None:
     assert "=cmd" not in set(frame.student_id)
     unmatched = frame[frame.manager_id == ""]
     assert unmatched.student_id.tolist() == ["s2"]
-    assert frame.reason[frame.manager_id != ""].str.startswith("score ").all()
+    assert frame.reason[frame.manager_id != ""].str.contains("strongest: ").all()
 
 
 def test_match_json_and_options(
@@ -92,7 +92,7 @@ def test_compare_table(export: tuple[str, str], capsys: pytest.CaptureFixture[st
     [
         (
             ["match", "missing.csv", "missing2.csv"],
-            "expected an existing CSV file, got 'missing.csv'",
+            "argument STUDENTS: expected an existing CSV file, got 'missing.csv'",
         ),
         (["match", "{s}", "{m}", "--weights", "programme=x"], "option '--weights'"),
         (["match", "{s}", "{m}", "--weights", "charm=1"], "expected criterion names"),

@@ -407,3 +407,29 @@ def test_csv_round_trip(frames: tuple[pd.DataFrame, pd.DataFrame], delimiter: st
         s, m = Path(folder, "s.csv"), Path(folder, "m.csv")
         cohort.to_csv(s, m, delimiter=delimiter, value_sep="|")
         assert Cohort.from_csv(s, m, value_sep="|") == cohort
+
+
+# --- without (re-matching after a drop-out) ----------------------------------------------
+
+
+def test_without_drops_people_and_scrubs_references() -> None:
+    s = students_frame(avoid=["m2", "", ""], preferences=["m1", "m2;m1", ""])
+    m = managers_frame(preferences=["s3;s1", ""])
+    cohort = Cohort.from_frames(s, m).without(students=["s3"], managers="m2")
+    assert cohort.student_ids == ("s1", "s2")
+    assert cohort.manager_ids == ("m1",)
+    assert cohort.students["avoid"].tolist() == [(), ()]
+    assert cohort.students["preferences"].tolist() == [("m1",), ("m1",)]
+    assert cohort.managers["preferences"].tolist() == [("s1",)]
+    assert dict(cohort.manager_index) == {"m1": 0}
+
+
+def test_without_unknown_id_or_empty_side() -> None:
+    cohort = Cohort.from_frames(students_frame(), managers_frame())
+    with pytest.raises(
+        InvalidInputError,
+        match=r"parameter 'managers' of Cohort.without: expected ids of the managers table, got 's1'",
+    ):
+        cohort.without(managers=["s1"])
+    with pytest.raises(InvalidInputError, match=r"expected to leave at least one of the managers"):
+        cohort.without(managers=["m1", "m2"])
