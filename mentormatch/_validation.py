@@ -78,9 +78,19 @@ def as_matrix(value: ArrayLike, name: str, owner: str) -> NDArray[np.float64]:
     """A finite float matrix (2-D array), or an error naming the parameter."""
     where = param_where(name, owner)
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
     except (TypeError, ValueError):
-        raise fail(where, "a matrix of numbers", describe(value)) from None
+        raise fail(where, "a matrix of real numbers", describe(value)) from None
+    # Booleans and complex numbers would convert silently (or with a warning).
+    if raw.dtype.kind not in "iuf":
+        if raw.dtype.kind == "O":
+            try:
+                raw = raw.astype(np.float64)
+            except (TypeError, ValueError):
+                raise fail(where, "a matrix of real numbers", describe(value)) from None
+        else:
+            raise fail(where, "a matrix of real numbers", f"an array of dtype {raw.dtype}")
+    arr = raw.astype(np.float64, copy=False)
     if arr.ndim != 2:
         raise fail(where, "a matrix (2-D array)", describe(arr))
     if not np.isfinite(arr).all():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -511,7 +512,7 @@ GOOD = np.ones((2, 3))
         pytest.param([1.0, 2.0], {}, r"'weights' of {}: expected a matrix \(2-D", id="1-D"),
         pytest.param([[1.0, np.nan]], {}, r"'weights' of {}: expected finite.*nan", id="nan"),
         pytest.param([[np.inf, 1.0]], {}, r"'weights' of {}: expected finite.*inf", id="inf"),
-        pytest.param([["a", "b"]], {}, r"'weights' of {}: expected a matrix of num", id="text"),
+        pytest.param([["a", "b"]], {}, r"'weights' of {}: expected a matrix of real num", id="text"),
         pytest.param(
             GOOD,
             {"allowed": np.ones((2, 3))},
@@ -540,3 +541,21 @@ def test_input_errors_name_the_parameter(
 ) -> None:
     with pytest.raises(InvalidInputError, match=message.format(solver.__name__)):
         solver(weights, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("weights", "got"),
+    [
+        ([[1 + 2j]], "an array of dtype complex128"),
+        ([[True, False]], "an array of dtype bool"),
+        ([["a"]], "an array of dtype <U1"),
+        ([[1.0, 2.0], [3.0]], "a list"),
+    ],
+)
+def test_weights_must_be_real_numbers(weights: object, got: str) -> None:
+    for solver in (hungarian, maxmin):
+        with pytest.raises(
+            InvalidInputError,
+            match=rf"parameter 'weights' of {solver.__name__}: expected a matrix of real numbers, got {re.escape(got)}",
+        ):
+            solver(weights)  # type: ignore[arg-type]
