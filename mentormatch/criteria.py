@@ -19,13 +19,14 @@ tables and broadcasts, so a 10,000 x 10,000 cohort scores in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import DTypeLike, NDArray
 
+from mentormatch._arrays import codes, incidence, row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE
 from mentormatch._validation import check_option, describe, fail, param_where
 
@@ -49,26 +50,6 @@ DEFAULT_ATTRIBUTE_WEIGHTS: Final[Mapping[str, float]] = {
 }
 #: Scale of each numeric attribute: a difference this large counts fully.
 DEFAULT_SCALES: Final[Mapping[str, float]] = {"age": 25.0}
-
-
-def _codes(values: Sequence[Any], vocabulary: dict[Any, int]) -> NDArray[np.intp]:
-    """Integer code of each value, growing ``vocabulary`` as new values appear."""
-    return np.fromiter(
-        (vocabulary.setdefault(v, len(vocabulary)) for v in values),
-        dtype=np.intp,
-        count=len(values),
-    )
-
-
-def _incidence(sets: Sequence[Sequence[Any]], vocabulary: dict[Any, int]) -> NDArray[np.bool_]:
-    """A person x item boolean matrix (columns follow ``vocabulary``, filled beforehand)."""
-    matrix = np.zeros((len(sets), len(vocabulary)), dtype=np.bool_)
-    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
-    cols = np.fromiter(
-        (vocabulary[item] for items in sets for item in items), dtype=np.intp, count=len(rows)
-    )
-    matrix[rows, cols] = True
-    return matrix
 
 
 def _discipline_of(programme_name: str | None, disciplines: Mapping[str, str]) -> str | None:
@@ -146,16 +127,16 @@ def programme(
     _check_unit("neutral", neutral, "programme")
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
     vocabulary: dict[Any, int] = {}
-    student_codes = _codes(list(students["programme"]), vocabulary)
+    student_codes = codes(list(students["programme"]), vocabulary)
     seeking = list(managers["seeking"])
     for items in seeking:
-        _codes(items, vocabulary)
-    sought = _incidence(seeking, vocabulary)  # (n_managers, n_programmes)
+        codes(items, vocabulary)
+    sought = incidence(seeking, vocabulary)  # (n_managers, n_programmes)
 
     names = list(vocabulary)
     group_of = [_discipline_of(p, groups) for p in names]
     group_vocab: dict[Any, int] = {}
-    group_codes = _codes(group_of, group_vocab)
+    group_codes = codes(group_of, group_vocab)
     sought_group = np.zeros((len(seeking), len(group_vocab)), dtype=np.bool_)
     rows, cols = np.nonzero(sought)
     sought_group[rows, group_codes[cols]] = True
@@ -258,9 +239,9 @@ def interests(
     vocabulary: dict[Any, int] = {}
     student_sets, manager_sets = list(students["interests"]), list(managers["interests"])
     for items in (*student_sets, *manager_sets):
-        _codes(items, vocabulary)
-    a = _incidence(student_sets, vocabulary).astype(dtype)
-    b = _incidence(manager_sets, vocabulary).astype(dtype)
+        codes(items, vocabulary)
+    a = incidence(student_sets, vocabulary).astype(dtype)
+    b = incidence(manager_sets, vocabulary).astype(dtype)
     k = len(vocabulary)
 
     if weighting == "idf":
@@ -283,7 +264,7 @@ def interests(
     size_a = a @ weights
     size_b = b @ weights
     result = np.empty((a.shape[0], b.shape[0]), dtype=dtype)
-    for block in _row_blocks(*result.shape):
+    for block in row_blocks(*result.shape):
         inter = left[block] @ right.T
         union = size_a[block, None] + size_b[None, :]
         union -= inter
@@ -422,8 +403,8 @@ def diversity(
 
     combos_s: dict[Any, int] = {}
     combos_m: dict[Any, int] = {}
-    codes_s = _codes(list(zip(*(k[1] for k in keyed), strict=True)) or [()] * n_s, combos_s)
-    codes_m = _codes(list(zip(*(k[2] for k in keyed), strict=True)) or [()] * n_m, combos_m)
+    codes_s = codes(list(zip(*(k[1] for k in keyed), strict=True)) or [()] * n_s, combos_s)
+    codes_m = codes(list(zip(*(k[2] for k in keyed), strict=True)) or [()] * n_m, combos_m)
     small_diff = np.zeros((len(combos_s), len(combos_m)))
     small_weight = np.zeros_like(small_diff)
     for position, (w, _, _, is_set) in enumerate(keyed):
@@ -434,7 +415,7 @@ def diversity(
         small_weight += w * known
 
     result = np.empty((n_s, n_m), dtype=dtype)
-    for block in _row_blocks(n_s, n_m):
+    for block in row_blocks(n_s, n_m):
         total = small_diff[codes_s[block]][:, codes_m]
         weight = small_weight[codes_s[block]][:, codes_m]
         for w, x, y, sigma in numeric:
@@ -450,20 +431,13 @@ def diversity(
     return result
 
 
-def _row_blocks(n_rows: int, n_cols: int, size: int = 1 << 16) -> Iterator[slice]:
-    """Slices of rows holding about ``size`` entries each (cache-sized work)."""
-    step = max(1, size // max(n_cols, 1))
-    for start in range(0, n_rows, step):
-        yield slice(start, min(start + step, n_rows))
-
-
 def _categorical(
     left: Sequence[Any], right: Sequence[Any]
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Difference (1 where the categories differ) and where both are known."""
     vocabulary: dict[Any, int] = {}
-    codes_l = _codes(left, vocabulary)
-    codes_r = _codes(right, vocabulary)
+    codes_l = codes(left, vocabulary)
+    codes_r = codes(right, vocabulary)
     none = vocabulary.get(None, -1)
     known = (codes_l != none)[:, None] & (codes_r != none)[None, :]
     return (codes_l[:, None] != codes_r[None, :]) & known, known
@@ -475,9 +449,9 @@ def _set_difference(
     """1 - Jaccard of two lists of sets, and where both sets are non-empty."""
     vocabulary: dict[Any, int] = {}
     for items in (*left, *right):
-        _codes(items, vocabulary)
-    a = _incidence(left, vocabulary).astype(np.float64)
-    b = _incidence(right, vocabulary).astype(np.float64)
+        codes(items, vocabulary)
+    a = incidence(left, vocabulary).astype(np.float64)
+    b = incidence(right, vocabulary).astype(np.float64)
     inter = a @ b.T
     union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
     known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]

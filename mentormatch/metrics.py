@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from mentormatch._arrays import row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE
 from mentormatch._validation import check_option, describe, fail, param_where
 from mentormatch.cohort import Cohort
-from mentormatch.criteria import _row_blocks
 from mentormatch.scoring import Scorer, Scores
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def partner_ranks(matching: Matching, side: str = "students") -> NDArray[np.int6
             matching.rows,
         )
     ranks = np.empty(len(person), dtype=np.int64)
-    for block in _row_blocks(len(person), view.shape[1]):
+    for block in row_blocks(len(person), view.shape[1]):
         who = person[block]
         mine = view[who, partner[block]]
         better = (view[who] > mine[:, None]) & allowed[who]

@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch import criteria as _criteria
+from mentormatch._arrays import codes, incidence, row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE
 from mentormatch._validation import describe, fail, param_where
 from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
@@ -72,7 +73,7 @@ def _weighted_mean(
     norm = sum(weights.values())
     active = [(w / norm, components[name]) for name, w in weights.items() if w]
     # Row blocks keep the temporaries small (and in cache).
-    for block in _criteria._row_blocks(*shape):
+    for block in row_blocks(*shape):
         out = total[block]
         for w, values in active:
             out += w * values[block]
@@ -386,9 +387,9 @@ def _no_common_language(students: pd.DataFrame, managers: pd.DataFrame) -> Mask:
     vocabulary: dict[Any, int] = {}
     sets_s, sets_m = list(students["languages"]), list(managers["languages"])
     for items in (*sets_s, *sets_m):
-        _criteria._codes(items, vocabulary)
-    a = _criteria._incidence(sets_s, vocabulary).astype(np.float32)
-    b = _criteria._incidence(sets_m, vocabulary).astype(np.float32)
+        codes(items, vocabulary)
+    a = incidence(sets_s, vocabulary).astype(np.float32)
+    b = incidence(sets_m, vocabulary).astype(np.float32)
     judged = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
     result: Mask = judged & ((a @ b.T) == 0)
     return result
