@@ -264,15 +264,48 @@ def interests(
     size_a = a @ weights
     size_b = b @ weights
     result = np.empty((a.shape[0], b.shape[0]), dtype=dtype)
-    for block in row_blocks(*result.shape):
-        inter = left[block] @ right.T
-        union = size_a[block, None] + size_b[None, :]
-        union -= inter
-        out = result[block]
-        out[...] = 0.0
-        np.divide(inter, union, out=out, where=union > 0)
+    if weighting == "uniform" and related is None:
+        # Plain counts: bitsets and popcounts, which need no BLAS. Many tiny
+        # matrix products are slow when BLAS threads compete for the cores.
+        bits_a, bits_b = _bitsets(a > 0), _bitsets(b > 0)
+        for block in row_blocks(*result.shape):
+            both = bits_a[block, None, 0] & bits_b[None, :, 0]
+            inter = np.bitwise_count(both).astype(dtype)
+            for word in range(1, bits_a.shape[1]):
+                both = bits_a[block, None, word] & bits_b[None, :, word]
+                inter += np.bitwise_count(both)
+            _jaccard_block(inter, size_a[block], size_b, result[block])
+        return result
+    # Contiguous once, not copied per block; blocks of ~1M entries so that each
+    # product is large enough for BLAS to be worth calling.
+    right_t = np.ascontiguousarray(right.T)
+    for block in row_blocks(*result.shape, size=1 << 20):
+        _jaccard_block(left[block] @ right_t, size_a[block], size_b, result[block])
     np.clip(result, 0.0, 1.0, out=result)
     return result
+
+
+def _jaccard_block(
+    inter: NDArray[np.floating[Any]],
+    size_a: NDArray[np.floating[Any]],
+    size_b: NDArray[np.floating[Any]],
+    out: NDArray[np.floating[Any]],
+) -> None:
+    """``out = inter / (size_a + size_b - inter)``, and 0 where the union is empty."""
+    union = size_a[:, None] + size_b[None, :]
+    union -= inter
+    out[...] = 0.0
+    np.divide(inter, union, out=out, where=union > 0)
+
+
+def _bitsets(member: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Each row's set as 64-bit words (bit order does not matter to a popcount)."""
+    n, k = member.shape
+    words = max(1, -(-k // 64))
+    padded = np.zeros((n, words * 64), dtype=np.bool_)
+    padded[:, :k] = member
+    packed = np.packbits(padded.reshape(n, words, 64), axis=2, bitorder="little")
+    return np.ascontiguousarray(packed).view(np.uint64).reshape(n, words)
 
 
 def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArray[np.float64]:
@@ -415,8 +448,26 @@ def diversity(
         small_weight += w * known
 
     result = np.empty((n_s, n_m), dtype=dtype)
+    complete = bool(small_weight.size) and bool((small_weight == small_weight.flat[0]).all())
+    complete = complete and not any(
+        np.isnan(x).any() or np.isnan(y).any() for _, x, y, _ in numeric
+    )
+    constant = float(small_weight.flat[0]) + sum(w for w, *_ in numeric) if complete else 0.0
     for block in row_blocks(n_s, n_m):
         total = small_diff[codes_s[block]][:, codes_m]
+        out = result[block]
+        if complete:
+            # Every attribute is known for every pair: one constant denominator.
+            for w, x, y, sigma in numeric:
+                d = np.abs(x[block, None] - y[None, :])
+                d *= w / sigma
+                np.minimum(d, w, out=d)
+                total += d
+            if constant > 0:
+                np.multiply(total, 1.0 / constant, out=out, casting="unsafe")
+            else:
+                out[...] = neutral
+            continue
         weight = small_weight[codes_s[block]][:, codes_m]
         for w, x, y, sigma in numeric:
             d = np.abs(x[block, None] - y[None, :])
@@ -425,7 +476,6 @@ def diversity(
             np.minimum(d, w, out=d)
             total += np.where(known, d, 0.0)
             weight += w * known
-        out = result[block]
         out[...] = neutral
         np.divide(total, weight, out=out, where=weight > 0, casting="unsafe")
     return result
