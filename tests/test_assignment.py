@@ -512,7 +512,9 @@ GOOD = np.ones((2, 3))
         pytest.param([1.0, 2.0], {}, r"'weights' of {}: expected a matrix \(2-D", id="1-D"),
         pytest.param([[1.0, np.nan]], {}, r"'weights' of {}: expected finite.*nan", id="nan"),
         pytest.param([[np.inf, 1.0]], {}, r"'weights' of {}: expected finite.*inf", id="inf"),
-        pytest.param([["a", "b"]], {}, r"'weights' of {}: expected a matrix of real num", id="text"),
+        pytest.param(
+            [["a", "b"]], {}, r"'weights' of {}: expected a matrix of real num", id="text"
+        ),
         pytest.param(
             GOOD,
             {"allowed": np.ones((2, 3))},
