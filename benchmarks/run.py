@@ -29,7 +29,9 @@ One row per stage, case, size and method:
   ``np.argsort`` of the utilities); ``reference`` (our own bare solver,
   beside the ``match`` call that wraps it); ``variant`` (another setting of
   ours, such as float32 scores);
-* ``time``: the median wall-clock time of ``reps`` calls, interleaved with
+* ``time``: the median wall-clock time of ``reps`` calls after a warm-up call
+  (whose time is the CSV's ``first_s``; it stands alone when one call costs
+  more than ``--budget`` seconds), interleaved with
   the other methods of the same row group so that the machine's drift hits
   all of them, with the garbage collector held off. Converting the input to
   a peer's format (its graph, preference lists, game object, negated cost
@@ -809,6 +811,7 @@ class Row:
     repeats: int = 0
     time_s: float = math.nan
     time_min_s: float = math.nan
+    first_s: float = math.nan  # the first, warm-up call
     prep_s: float = math.nan
     peak_mib: float = math.nan
     traced_mib: float = math.nan
@@ -868,10 +871,11 @@ class Settings:
 def measure(stage: str, p: Problem, methods: Sequence[Method], settings: Settings) -> list[Row]:
     """Time, trace and judge every method on one problem, their repeats interleaved.
 
-    The first round times every method once (recording the growth of the
-    resident set) and keeps each answer for its quality. Each method then gets
-    ``repeats`` calls in all, fewer when they would take more than ``budget``
-    seconds (at least one); the rounds rotate the order. Last, one untimed
+    The first round calls every method once, a warm-up that also records the
+    growth of the resident set and keeps each answer for its quality. Each
+    method then gets ``repeats`` timed calls, fewer when they would take more
+    than ``budget`` seconds, none when the warm-up alone did (its time then
+    stands); the rounds rotate the order. Last, one untimed
     call under tracemalloc, unless a call costs more than the budget (ours) or
     a quarter of it (peers, whose pure-Python ones slow down several times
     under tracemalloc, and whose C ones it cannot see anyway).
@@ -922,9 +926,13 @@ def measure(stage: str, p: Problem, methods: Sequence[Method], settings: Setting
         gc.unfreeze()
     for index, row in enumerate(rows):
         if row.times and row.status == "ok":
-            row.repeats = len(row.times)
-            row.time_s = statistics.median(row.times)
-            row.time_min_s = min(row.times)
+            # The first call warms up (imports, caches, first-touch memory, thread
+            # pools); it counts only when it is the only call.
+            samples = row.times[1:] or row.times
+            row.first_s = row.times[0]
+            row.repeats = len(samples)
+            row.time_s = statistics.median(samples)
+            row.time_min_s = min(samples)
             row.prep_s = fresh_s[index][0] + statistics.median(fresh_s[index][1:] or [0.0])
             known = [v for v in (row.traced_mib, row.rss_mib) if not math.isnan(v)]
             row.peak_mib = max(known) if known else math.nan
@@ -942,14 +950,13 @@ def _rounds(
     for index in list(ready):
         call(index, first=True)
     wanted = {
-        i: min(settings.repeats, max(1, int(settings.budget / max(rows[i].times[0], 1e-9))))
-        for i in ready
+        i: min(settings.repeats, int(settings.budget / max(rows[i].times[0], 1e-9))) for i in ready
     }
-    for round_ in range(1, max(wanted.values(), default=1)):
+    for round_ in range(max(wanted.values(), default=0)):
         order = sorted(ready)
         shift = round_ % max(1, len(order))
         for index in order[shift:] + order[:shift]:
-            if index in ready and len(rows[index].times) < wanted[index]:
+            if index in ready and len(rows[index].times) <= wanted[index]:
                 call(index, first=False)
     for index in list(ready):
         mine = rows[index].role in ("ours", "variant", "reference")

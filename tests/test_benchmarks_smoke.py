@@ -38,6 +38,7 @@ EXPECTED_COLUMNS = [
     "repeats",
     "time_s",
     "time_min_s",
+    "first_s",
     "prep_s",
     "peak_mib",
     "traced_mib",
