@@ -7,6 +7,7 @@ discipline grouping) and the synthetic cohorts draw from every table here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -22,6 +23,7 @@ __all__ = [
     "UNIT_GLOSS",
     "UNIT_INTERESTS",
     "UNIT_SEEKING",
+    "discipline_of",
 ]
 
 #: Discipline groups, each with an English gloss.
@@ -178,3 +180,12 @@ UNIT_INTERESTS: Final = MappingProxyType(
         "E-legitimation": ("integritet", "digital inklusion", "cybersäkerhet", "migration"),
     }
 )
+
+
+def discipline_of(
+    programme: str | None, disciplines: Mapping[str, str] = PROGRAMME_DISCIPLINE
+) -> str | None:
+    """The discipline group of a programme; one outside the grouping is its own group."""
+    if programme is None:
+        return None
+    return disciplines.get(programme, programme)

@@ -11,6 +11,7 @@ from collections.abc import Collection, Hashable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.exceptions import InvalidInputError
@@ -22,6 +23,7 @@ __all__ = [
     "check_option",
     "describe",
     "fail",
+    "is_missing",
     "param_where",
     "table_where",
 ]
@@ -37,6 +39,13 @@ def describe(value: Any) -> str:
     if isinstance(value, (bool, int, float, np.generic)) or value is None:
         return repr(value.item() if isinstance(value, np.generic) else value)
     return f"a {type(value).__name__}"
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a cell is empty: None, pandas' NA or NaT, or a float NaN."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
 
 
 def param_where(name: str, owner: str) -> str:

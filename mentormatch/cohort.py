@@ -20,7 +20,14 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from mentormatch._validation import check_option, describe, fail, param_where, table_where
+from mentormatch._validation import (
+    check_option,
+    describe,
+    fail,
+    is_missing,
+    param_where,
+    table_where,
+)
 from mentormatch.exceptions import InvalidInputError
 
 __all__ = ["Cohort", "MissingFileError"]
@@ -93,22 +100,16 @@ def _split(value: Any, value_sep: str) -> tuple[str, ...]:
         items = sorted(value, key=str)
     elif isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index)):
         items = value
-    elif _is_missing(value):
+    elif is_missing(value):
         return ()
     else:
         items = [value]
-    cleaned = (str(item).strip() for item in items if not _is_missing(item))
+    cleaned = (str(item).strip() for item in items if not is_missing(item))
     return tuple(dict.fromkeys(item for item in cleaned if item))
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
-
-
 def _text(value: Any) -> str | None:
-    if _is_missing(value):
+    if is_missing(value):
         return None
     text = str(value).strip()
     return text or None
@@ -186,7 +187,7 @@ def _normalise(frame: Any, side: Side, param: str, owner: str, value_sep: str) -
 
 def _number(value: Any) -> float | None:
     """A cell as a number: ``None`` when empty, NaN when it is not a number."""
-    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, (bool, np.bool_)):
         return float("nan")

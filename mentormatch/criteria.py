@@ -27,8 +27,8 @@ import pandas as pd
 from numpy.typing import DTypeLike, NDArray
 
 from mentormatch._arrays import codes, incidence, row_blocks
-from mentormatch._catalogue import PROGRAMME_DISCIPLINE
-from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of
+from mentormatch._validation import check_option, describe, fail, is_missing, param_where
 
 __all__ = [
     "DEFAULT_ATTRIBUTE_WEIGHTS",
@@ -50,13 +50,6 @@ DEFAULT_ATTRIBUTE_WEIGHTS: Final[Mapping[str, float]] = {
 }
 #: Scale of each numeric attribute: a difference this large counts fully.
 DEFAULT_SCALES: Final[Mapping[str, float]] = {"age": 25.0}
-
-
-def _discipline_of(programme_name: str | None, disciplines: Mapping[str, str]) -> str | None:
-    # A programme outside the grouping forms a discipline of its own.
-    if programme_name is None:
-        return None
-    return disciplines.get(programme_name, programme_name)
 
 
 def programme(
@@ -134,7 +127,7 @@ def programme(
     sought = incidence(seeking, vocabulary)  # (n_managers, n_programmes)
 
     names = list(vocabulary)
-    group_of = [_discipline_of(p, groups) for p in names]
+    group_of = [discipline_of(p, groups) for p in names]
     group_vocab: dict[Any, int] = {}
     group_codes = codes(group_of, group_vocab)
     sought_group = np.zeros((len(seeking), len(group_vocab)), dtype=np.bool_)
@@ -418,8 +411,8 @@ def diversity(
         if attribute == "background":
             if "programme" not in students or "education" not in managers:
                 continue
-            left = [_discipline_of(p, groups) for p in students["programme"]]
-            right = [_discipline_of(e, groups) for e in managers["education"]]
+            left = [discipline_of(p, groups) for p in students["programme"]]
+            right = [discipline_of(e, groups) for e in managers["education"]]
             keyed.append((w, left, right, False))
         elif attribute not in students or attribute not in managers:
             continue
@@ -430,8 +423,8 @@ def diversity(
         elif attribute == "languages":
             keyed.append((w, list(students[attribute]), list(managers[attribute]), True))
         else:
-            left = [None if _missing(v) else v for v in students[attribute]]
-            right = [None if _missing(v) else v for v in managers[attribute]]
+            left = [None if is_missing(v) else v for v in students[attribute]]
+            right = [None if is_missing(v) else v for v in managers[attribute]]
             keyed.append((w, left, right, False))
 
     combos_s: dict[Any, int] = {}
@@ -506,10 +499,6 @@ def _set_difference(
     union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
     known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
     return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _check_unit(name: str, value: float, owner: str) -> None:

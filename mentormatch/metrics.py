@@ -19,8 +19,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._arrays import row_blocks
-from mentormatch._catalogue import PROGRAMME_DISCIPLINE
-from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch._catalogue import discipline_of
+from mentormatch._validation import check_option, describe, fail, is_missing, param_where
 from mentormatch.cohort import Cohort
 from mentormatch.scoring import Scorer, Scores
 
@@ -150,9 +150,9 @@ def summary(matching: Matching) -> pd.Series:
     programmes = cohort._students["programme"].to_numpy(dtype=object)[rows]
     education = cohort._managers["education"].to_numpy(dtype=object)[cols]
     units = cohort._managers["unit"].to_numpy(dtype=object)[cols]
-    known = [e is not None and e == e for e in education]
+    known = [not is_missing(e) for e in education]
     differ = [
-        PROGRAMME_DISCIPLINE.get(p, p) != PROGRAMME_DISCIPLINE.get(e, e)
+        discipline_of(p) != discipline_of(e)
         for p, e, k in zip(programmes, education, known, strict=True)
         if k
     ]

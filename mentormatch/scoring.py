@@ -20,8 +20,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from mentormatch import criteria as _criteria
 from mentormatch._arrays import codes, incidence, row_blocks
-from mentormatch._catalogue import PROGRAMME_DISCIPLINE
-from mentormatch._validation import describe, fail, param_where
+from mentormatch._catalogue import discipline_of
+from mentormatch._validation import describe, fail, is_missing, param_where
 from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
 from mentormatch.exceptions import InvalidInputError
 
@@ -645,12 +645,8 @@ def _compare_attributes(
     for name, a, b in pairs:
         if _blank(a) or _blank(b):
             continue
-        if name == "background":
-            differ = _criteria._discipline_of(a, PROGRAMME_DISCIPLINE) != (
-                _criteria._discipline_of(b, PROGRAMME_DISCIPLINE)
-            )
-        else:
-            differ = a != b
+        # Backgrounds differ by discipline group, not by programme name.
+        differ = discipline_of(a) != discipline_of(b) if name == "background" else a != b
         if differ:
             differs.append((name, _show(a), _show(b)))
         else:
@@ -659,7 +655,7 @@ def _compare_attributes(
 
 
 def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and value != value)
+    return is_missing(value) or value == ""
 
 
 def _show(value: Any) -> str:
