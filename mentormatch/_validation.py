@@ -24,6 +24,7 @@ __all__ = [
     "describe",
     "fail",
     "is_missing",
+    "listed",
     "param_where",
     "table_where",
 ]
@@ -68,6 +69,11 @@ def fail(where: str, expected: str, got: str) -> InvalidInputError:
     return InvalidInputError(f"{where}: expected {expected}, got {got}.")
 
 
+def listed(options: Collection[str]) -> str:
+    """A set of names for a message: ``{'a', 'b'}``, sorted."""
+    return "{" + ", ".join(repr(o) for o in sorted(options)) + "}"
+
+
 def check_option(value: Any, name: str, owner: str, options: Collection[str]) -> str:
     """Check that ``value`` is one of a closed set of strings.
 
@@ -75,9 +81,8 @@ def check_option(value: Any, name: str, owner: str, options: Collection[str]) ->
     one of {...}. Got 'x' instead."
     """
     if not isinstance(value, str) or value not in options:
-        listed = "{" + ", ".join(repr(o) for o in sorted(options)) + "}"
         raise InvalidInputError(
-            f"The {name!r} parameter of {owner} must be one of {listed}. "
+            f"The {name!r} parameter of {owner} must be one of {listed(options)}. "
             f"Got {describe(value)} instead."
         )
     return value

@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from mentormatch._validation import (
     check_option,
@@ -455,6 +456,16 @@ class Cohort:
     def managers(self) -> pd.DataFrame:
         """The normalised managers table (a copy: the cohort itself never changes)."""
         return self._managers.copy()
+
+    @property
+    def student_capacity(self) -> NDArray[np.int64]:
+        """How many managers each student can take, in table order (a copy)."""
+        return self._students["capacity"].to_numpy(np.int64, copy=True)
+
+    @property
+    def manager_capacity(self) -> NDArray[np.int64]:
+        """How many students each manager can take, in table order (a copy)."""
+        return self._managers["capacity"].to_numpy(np.int64, copy=True)
 
     @property
     def n_students(self) -> int:

@@ -142,8 +142,8 @@ def match(
     check_option(method, "method", owner, METHODS)
     check_option(proposer, "proposer", owner, PROPOSERS)
     cohort = scores.cohort
-    s_cap = cohort._students["capacity"].to_numpy(np.int64)
-    m_cap = cohort._managers["capacity"].to_numpy(np.int64)
+    s_cap = cohort.student_capacity
+    m_cap = cohort.manager_capacity
     allowed = scores.allowed
 
     fixed_rows, fixed_cols = _fixed_pairs(fixed, scores, s_cap, m_cap)
@@ -273,8 +273,8 @@ class Matching:
         allowed = self.scores.allowed
         s_load = np.bincount(self.rows, minlength=cohort.n_students)
         m_load = np.bincount(self.cols, minlength=cohort.n_managers)
-        s_full = s_load >= cohort._students["capacity"].to_numpy()
-        m_full = m_load >= cohort._managers["capacity"].to_numpy()
+        s_full = s_load >= cohort.student_capacity
+        m_full = m_load >= cohort.manager_capacity
         records: list[tuple[str, str, str]] = []
         for side, load, mask, other_full, ids in (
             ("student", s_load, allowed, m_full, cohort.student_ids),
@@ -314,8 +314,8 @@ class Matching:
             self.scores.student_view,
             self.scores.manager_view,
             allowed=self.scores.allowed,
-            proposer_capacity=cohort._students["capacity"].to_numpy(np.int64),
-            receiver_capacity=cohort._managers["capacity"].to_numpy(np.int64),
+            proposer_capacity=cohort.student_capacity,
+            receiver_capacity=cohort.manager_capacity,
         )
         s_ids = np.array(self.scores.student_ids, dtype=object)
         m_ids = np.array(self.scores.manager_ids, dtype=object)

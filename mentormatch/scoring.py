@@ -21,9 +21,8 @@ from numpy.typing import ArrayLike, NDArray
 from mentormatch import criteria as _criteria
 from mentormatch._arrays import codes, incidence, row_blocks
 from mentormatch._catalogue import discipline_of
-from mentormatch._validation import describe, fail, is_missing, param_where
+from mentormatch._validation import check_option, describe, fail, is_missing, listed, param_where
 from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
-from mentormatch.exceptions import InvalidInputError
 
 __all__ = ["PairExplanation", "Scorer", "Scores"]
 
@@ -51,11 +50,10 @@ def _check_weight_map(
         return dict.fromkeys(known, 1.0 / len(known))
     if not isinstance(weights, Mapping):
         raise fail(where, "a mapping of criterion names to weights", describe(weights))
-    listed = "{" + ", ".join(repr(k) for k in sorted(known)) + "}"
     out = dict.fromkeys(known, 0.0)
     for key, value in weights.items():
         if key not in known:
-            raise fail(where, f"criterion names from {listed}", f"{describe(key)}")
+            raise fail(where, f"criterion names from {listed(known)}", f"{describe(key)}")
         number = value if isinstance(value, (int, float, np.number)) else None
         if number is None or isinstance(value, bool) or not np.isfinite(number) or number < 0:
             raise fail(f"{where}, key {key!r}", "a non-negative finite number", describe(value))
@@ -195,11 +193,7 @@ class Scorer:
             )
         self.share_language = bool(share_language)
         self.allowed = allowed
-        if dtype not in ("float64", "float32"):
-            raise InvalidInputError(
-                f"The 'dtype' parameter of Scorer must be one of {{'float32', 'float64'}}. "
-                f"Got {describe(dtype)} instead."
-            )
+        check_option(dtype, "dtype", "Scorer", ("float32", "float64"))
         self.dtype = np.dtype(dtype)
 
     def _check_options(
@@ -213,8 +207,11 @@ class Scorer:
         out: dict[str, dict[str, Any]] = {}
         for name, kwargs in options.items():
             if name not in BUILTIN_CRITERIA or self.criteria[name] is not BUILTIN_CRITERIA[name]:
-                listed = "{" + ", ".join(repr(k) for k in sorted(BUILTIN_CRITERIA)) + "}"
-                raise fail(where, f"built-in criterion names from {listed}", describe(name))
+                raise fail(
+                    where,
+                    f"built-in criterion names from {listed(BUILTIN_CRITERIA)}",
+                    describe(name),
+                )
             accepted = set(inspect.signature(BUILTIN_CRITERIA[name]).parameters) - {
                 "students",
                 "managers",
@@ -222,8 +219,9 @@ class Scorer:
             }
             for key in kwargs:
                 if key not in accepted:
-                    listed = "{" + ", ".join(repr(k) for k in sorted(accepted)) + "}"
-                    raise fail(f"{where}, key {name!r}", f"options from {listed}", describe(key))
+                    raise fail(
+                        f"{where}, key {name!r}", f"options from {listed(accepted)}", describe(key)
+                    )
             out[name] = dict(kwargs)
         return out
 

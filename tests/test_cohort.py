@@ -200,6 +200,8 @@ def test_defaults_and_column_order() -> None:
     ]
     assert list(m["extra"]) == ["x", "y"]
     assert m["capacity"].tolist() == [1, 1]
+    np.testing.assert_array_equal(cohort.manager_capacity, [1, 1])
+    np.testing.assert_array_equal(cohort.student_capacity, [1, 1, 1])
     assert m["seeking"].tolist() == [(), ()]
 
 
