@@ -244,16 +244,6 @@ def interests(
         weights = np.ones(k)
     weights = weights.astype(dtype)
 
-    if related is None:
-        left, right = a, b * weights
-    else:
-        r = _relation_matrix(related, vocabulary).astype(dtype)
-        # c_t for each interest t, given the other person's whole set.
-        credit_from_m = _best_credit(b, r)
-        credit_from_s = _best_credit(a, r)
-        # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one product.
-        left = np.hstack([a * weights, credit_from_s]) * 0.5
-        right = np.hstack([credit_from_m, b * weights])
     size_a = a @ weights
     size_b = b @ weights
     result = np.empty((a.shape[0], b.shape[0]), dtype=dtype)
@@ -269,6 +259,16 @@ def interests(
                 inter += np.bitwise_count(both)
             _jaccard_block(inter, size_a[block], size_b, result[block])
         return result
+    if related is None:
+        left, right = a, b * weights
+    else:
+        r = _relation_matrix(related, vocabulary).astype(dtype)
+        # c_t for each interest t, given the other person's whole set.
+        credit_from_m = _best_credit(b, r)
+        credit_from_s = _best_credit(a, r)
+        # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one product.
+        left = np.hstack([a * weights, credit_from_s]) * 0.5
+        right = np.hstack([credit_from_m, b * weights])
     # Contiguous once, not copied per block; blocks of ~1M entries so that each
     # product is large enough for BLAS to be worth calling.
     right_t = np.ascontiguousarray(right.T)
