@@ -10,13 +10,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._validation import (
-    as_bool_mask,
-    as_capacity,
-    as_matrix,
     describe,
     fail,
     param_where,
 )
+from mentormatch.solvers._inputs import two_sided_inputs
 
 __all__ = ["blocking_pairs", "is_stable"]
 
@@ -222,18 +220,10 @@ def _blocking_mask(
     receiver_capacity: ArrayLike | None,
 ) -> NDArray[np.bool_]:
     """Validate everything, then mark the blocking pairs."""
-    pu = as_matrix(proposer_utility, "proposer_utility", owner)
-    ru = as_matrix(receiver_utility, "receiver_utility", owner)
-    if ru.shape != pu.shape:
-        raise fail(
-            param_where("receiver_utility", owner),
-            f"the shape of parameter 'proposer_utility', {pu.shape}",
-            f"shape {ru.shape}",
-        )
+    pu, ru, mask, row_cap, col_cap = two_sided_inputs(
+        proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity, owner
+    )
     n_rows, n_cols = pu.shape
-    mask = as_bool_mask(allowed, "allowed", owner, (n_rows, n_cols))
-    row_cap = as_capacity(proposer_capacity, "proposer_capacity", owner, n_rows)
-    col_cap = as_capacity(receiver_capacity, "receiver_capacity", owner, n_cols)
     r = _as_indices(rows, "rows", owner, n_rows)
     c = _as_indices(cols, "cols", owner, n_cols)
     if r.shape != c.shape:

@@ -19,13 +19,7 @@ import heapq
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._validation import (
-    as_bool_mask,
-    as_capacity,
-    as_matrix,
-    fail,
-    param_where,
-)
+from mentormatch.solvers._inputs import two_sided_inputs
 
 __all__ = ["gale_shapley"]
 
@@ -165,18 +159,10 @@ def gale_shapley(
     ...              receiver_capacity=[2, 1, 1])
     (array([0, 1, 2]), array([0, 1, 0]))
     """
-    pu = as_matrix(proposer_utility, "proposer_utility", _OWNER)
-    ru = as_matrix(receiver_utility, "receiver_utility", _OWNER)
-    if ru.shape != pu.shape:
-        raise fail(
-            param_where("receiver_utility", _OWNER),
-            f"the shape of parameter 'proposer_utility', {pu.shape}",
-            f"shape {ru.shape}",
-        )
+    pu, ru, mask, row_cap, col_cap = two_sided_inputs(
+        proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity, _OWNER
+    )
     n_rows, n_cols = pu.shape
-    mask = as_bool_mask(allowed, "allowed", _OWNER, (n_rows, n_cols))
-    row_cap = as_capacity(proposer_capacity, "proposer_capacity", _OWNER, n_rows)
-    col_cap = as_capacity(receiver_capacity, "receiver_capacity", _OWNER, n_cols)
 
     if n_rows == 0 or n_cols == 0:
         empty = np.empty(0, dtype=np.intp)

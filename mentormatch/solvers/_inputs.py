@@ -1,0 +1,40 @@
+"""The input checks that the stable solver and its checkers share."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mentormatch._validation import as_bool_mask, as_capacity, as_matrix, fail, param_where
+
+__all__ = ["two_sided_inputs"]
+
+
+def two_sided_inputs(
+    proposer_utility: ArrayLike,
+    receiver_utility: ArrayLike,
+    allowed: ArrayLike | None,
+    proposer_capacity: ArrayLike | None,
+    receiver_capacity: ArrayLike | None,
+    owner: str,
+) -> tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64],
+    NDArray[np.int64],
+]:
+    """Both utilities (same shape), the mask and both sides' capacities, checked."""
+    pu = as_matrix(proposer_utility, "proposer_utility", owner)
+    ru = as_matrix(receiver_utility, "receiver_utility", owner)
+    if ru.shape != pu.shape:
+        raise fail(
+            param_where("receiver_utility", owner),
+            f"the shape of parameter 'proposer_utility', {pu.shape}",
+            f"shape {ru.shape}",
+        )
+    n_rows, n_cols = pu.shape
+    mask = as_bool_mask(allowed, "allowed", owner, (n_rows, n_cols))
+    row_cap = as_capacity(proposer_capacity, "proposer_capacity", owner, n_rows)
+    col_cap = as_capacity(receiver_capacity, "receiver_capacity", owner, n_cols)
+    return pu, ru, mask, row_cap, col_cap
