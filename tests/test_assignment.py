@@ -8,7 +8,6 @@ rather than pairs, since ties allow several optima.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Callable
@@ -23,98 +22,13 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from mentormatch.exceptions import InvalidInputError
 from mentormatch.solvers import hungarian, maxmin
 from mentormatch.solvers.assignment import _split_b_matching
+from tests.oracles import Problem, assert_close, assert_valid_matching, brute_force, objective
 from tests.strategies import st_assignment_problem
 
 Solver = Callable[..., tuple[NDArray[np.intp], NDArray[np.intp]]]
-Problem = tuple[
-    NDArray[np.float64],
-    NDArray[np.bool_] | None,
-    NDArray[np.int64] | None,
-    NDArray[np.int64] | None,
-]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def brute_force(
-    weights: NDArray[np.float64],
-    allowed: NDArray[np.bool_] | None = None,
-    row_capacity: NDArray[np.int64] | None = None,
-    col_capacity: NDArray[np.int64] | None = None,
-) -> tuple[tuple[int, float], tuple[int, float, float]]:
-    """Enumerate every b-matching (each pair used at most once).
-
-    Returns the best ``(size, total)`` and the best ``(size, min, total)``,
-    each compared lexicographically. The empty matching has min ``inf``.
-    """
-    n, m = weights.shape
-    w = weights.tolist()
-    ok = np.ones((n, m), bool) if allowed is None else allowed
-    rcap = [1] * n if row_capacity is None else row_capacity.tolist()
-    left = [1] * m if col_capacity is None else col_capacity.tolist()
-    best_total: tuple[int, float] = (0, 0.0)
-    best_fair: tuple[int, float, float] = (0, math.inf, 0.0)
-
-    def visit(i: int, size: int, total: float, low: float) -> None:
-        nonlocal best_total, best_fair
-        if i == n:
-            best_total = max(best_total, (size, total))
-            best_fair = max(best_fair, (size, low, total))
-            return
-        options = [j for j in range(m) if ok[i, j] and left[j] > 0]
-        for k in range(min(rcap[i], len(options)) + 1):
-            for chosen in itertools.combinations(options, k):
-                for j in chosen:
-                    left[j] -= 1
-                values = [w[i][j] for j in chosen]
-                visit(i + 1, size + k, total + sum(values), min([low, *values]))
-                for j in chosen:
-                    left[j] += 1
-
-    visit(0, 0, 0.0, math.inf)
-    return best_total, best_fair
-
-
-def objective(
-    weights: NDArray[np.float64], rows: NDArray[np.intp], cols: NDArray[np.intp]
-) -> tuple[int, float, float]:
-    """``(size, total, min)`` of a matching; the empty matching has min ``inf``."""
-    values = weights[rows, cols]
-    return values.size, float(values.sum()), float(values.min(initial=math.inf))
-
-
-def assert_close(total: float, expected: float, weights: NDArray[np.float64]) -> None:
-    # Sums taken in different orders differ by rounding.
-    spread = float(np.ptp(weights)) if weights.size else 0.0
-    scale = (1.0 + spread + float(np.abs(weights).max(initial=0.0))) * max(1, weights.size)
-    assert math.isclose(total, expected, rel_tol=1e-9, abs_tol=1e-9 * scale), (total, expected)
-
-
-def assert_valid_matching(
-    rows: NDArray[np.intp],
-    cols: NDArray[np.intp],
-    shape: tuple[int, int],
-    allowed: NDArray[np.bool_] | None = None,
-    row_capacity: NDArray[np.int64] | None = None,
-    col_capacity: NDArray[np.int64] | None = None,
-) -> None:
-    n, m = shape
-    assert rows.dtype == np.intp
-    assert cols.dtype == np.intp
-    assert rows.ndim == cols.ndim == 1
-    assert rows.shape == cols.shape
-    assert np.all((rows >= 0) & (rows < n))
-    assert np.all((cols >= 0) & (cols < m))
-    # Sorted by row, then by column, with no pair twice.
-    step_r, step_c = np.diff(rows), np.diff(cols)
-    assert np.all((step_r > 0) | ((step_r == 0) & (step_c > 0)))
-    if allowed is not None:
-        assert allowed[rows, cols].all()
-    rcap = np.ones(n, np.int64) if row_capacity is None else row_capacity
-    ccap = np.ones(m, np.int64) if col_capacity is None else col_capacity
-    assert np.all(np.bincount(rows, minlength=n) <= rcap)
-    assert np.all(np.bincount(cols, minlength=m) <= ccap)
 
 
 def call(solver: Solver, problem: Problem) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

@@ -14,27 +14,13 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch import InfeasibleError, InvalidInputError
+from tests.oracles import brute_force_best_total
 
 METHODS = ["hungarian", "stable", "maxmin"]
 
 
 def scores_for(n_s: int = 5, n_m: int = 5, rng: int = 0, **cohort_options: Any) -> mm.Scores:
     return mm.Scorer().score(mm.make_cohort(n_s, n_m, rng=rng, **cohort_options))
-
-
-def brute_force_best_total(scores: mm.Scores) -> tuple[int, float]:
-    """(max pairs, best total among max-size pairings) for one-to-one cohorts."""
-    n_s, n_m = scores.shape
-    best = (0, 0.0)
-    for k in range(min(n_s, n_m), 0, -1):
-        for rows in itertools.combinations(range(n_s), k):
-            for cols in itertools.permutations(range(n_m), k):
-                if all(scores.allowed[r, c] for r, c in zip(rows, cols, strict=True)):
-                    total = float(sum(scores.total[r, c] for r, c in zip(rows, cols, strict=True)))
-                    best = max(best, (k, total))
-        if best[0] == k:
-            return best
-    return best
 
 
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 10_000), st.floats(0, 0.6))

@@ -7,9 +7,7 @@ double loop written here (never by calling ``blocking_pairs``).
 
 from __future__ import annotations
 
-import itertools
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from unittest import mock
@@ -23,116 +21,20 @@ from numpy.typing import NDArray
 import mentormatch.solvers.stable as stable_module
 from mentormatch.exceptions import InvalidInputError
 from mentormatch.solvers import blocking_pairs, gale_shapley, is_stable
+from tests.oracles import (
+    Instance,
+    Pair,
+    all_stable,
+    brute_blocking,
+    caps_of,
+    mask_of,
+    reference_deferred_acceptance,
+)
 from tests.strategies import st_feasible_matching, st_stable_instance
 
-Pair = tuple[int, int]
-Instance = tuple[
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.bool_] | None,
-    NDArray[np.int64] | None,
-    NDArray[np.int64] | None,
-]
-
-
 # --------------------------------------------------------------------------
-# Independent references
+# Helpers (the independent references live in tests/oracles.py)
 # --------------------------------------------------------------------------
-
-
-def _caps(cap: NDArray[np.int64] | None, n: int) -> list[int]:
-    return [1] * n if cap is None else [int(c) for c in cap]
-
-
-def _mask(allowed: NDArray[np.bool_] | None, shape: tuple[int, int]) -> NDArray[np.bool_]:
-    return np.ones(shape, dtype=bool) if allowed is None else allowed
-
-
-def brute_blocking(pairs: Sequence[Pair], inst: Instance) -> Iterator[Pair]:
-    """Every blocking pair of ``pairs``, by the definition, one pair at a time."""
-    pu, ru, allowed, pcap, rcap = inst
-    n, m = pu.shape
-    mask = _mask(allowed, (n, m))
-    row_cap, col_cap = _caps(pcap, n), _caps(rcap, m)
-    partners_of_row: list[list[int]] = [[] for _ in range(n)]
-    partners_of_col: list[list[int]] = [[] for _ in range(m)]
-    for i, j in pairs:
-        partners_of_row[i].append(j)
-        partners_of_col[j].append(i)
-    taken = set(pairs)
-    for i in range(n):
-        for j in range(m):
-            if not mask[i, j] or (i, j) in taken:
-                continue
-            row_wants = len(partners_of_row[i]) < row_cap[i] or any(
-                pu[i, j] > pu[i, c] for c in partners_of_row[i]
-            )
-            col_wants = len(partners_of_col[j]) < col_cap[j] or any(
-                ru[i, j] > ru[r, j] for r in partners_of_col[j]
-            )
-            if row_wants and col_wants:
-                yield (i, j)
-
-
-def brute_is_stable(pairs: Sequence[Pair], inst: Instance) -> bool:
-    return next(brute_blocking(pairs, inst), None) is None
-
-
-def all_matchings(inst: Instance) -> Iterator[list[Pair]]:
-    """Every set of allowed pairs within the capacities (partial ones included)."""
-    pu, _, allowed, pcap, rcap = inst
-    n, m = pu.shape
-    mask = _mask(allowed, (n, m))
-    row_cap = _caps(pcap, n)
-    col_left = _caps(rcap, m)
-    chosen: list[Pair] = []
-
-    def extend(i: int) -> Iterator[list[Pair]]:
-        if i == n:
-            yield list(chosen)
-            return
-        options = [j for j in range(m) if mask[i, j] and col_left[j] > 0]
-        for size in range(min(row_cap[i], len(options)) + 1):
-            for combo in itertools.combinations(options, size):
-                for j in combo:
-                    col_left[j] -= 1
-                    chosen.append((i, j))
-                yield from extend(i + 1)
-                for j in combo:
-                    col_left[j] += 1
-                    chosen.pop()
-
-    yield from extend(0)
-
-
-def all_stable(inst: Instance) -> list[set[Pair]]:
-    return [set(p) for p in all_matchings(inst) if brute_is_stable(p, inst)]
-
-
-def reference_deferred_acceptance(inst: Instance) -> set[Pair]:
-    """Textbook deferred acceptance on fully sorted lists, one free slot at a time."""
-    pu, ru, allowed, pcap, rcap = inst
-    n, m = pu.shape
-    mask = _mask(allowed, (n, m))
-    row_cap, col_cap = _caps(pcap, n), _caps(rcap, m)
-    prefs = [
-        [j for j in sorted(range(m), key=lambda j: (-pu[i, j], j)) if mask[i, j]] for i in range(n)
-    ]
-    next_choice = [0] * n
-    held: list[list[int]] = [[] for _ in range(m)]
-    free_slots = deque(i for i in range(n) for _ in range(row_cap[i]))
-    while free_slots:
-        i = free_slots.popleft()
-        if next_choice[i] == len(prefs[i]):
-            continue
-        j = prefs[i][next_choice[i]]
-        next_choice[i] += 1
-        held[j].append(i)
-        if len(held[j]) > col_cap[j]:
-            worst = min(held[j], key=lambda r: (ru[r, j], -r))
-            held[j].remove(worst)
-            free_slots.append(worst)
-    return {(i, j) for j in range(m) for i in held[j]}
 
 
 def solve(inst: Instance) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -210,9 +112,9 @@ def test_output_has_no_blocking_pairs(inst: Instance) -> None:
     pu, _, allowed, pcap, rcap = inst
     n, m = pu.shape
     assert len(set(pairs)) == len(pairs)
-    assert all(_mask(allowed, (n, m))[i, j] for i, j in pairs)
-    assert np.all(np.bincount(rows, minlength=n) <= _caps(pcap, n))
-    assert np.all(np.bincount(cols, minlength=m) <= _caps(rcap, m))
+    assert all(mask_of(allowed, (n, m))[i, j] for i, j in pairs)
+    assert np.all(np.bincount(rows, minlength=n) <= caps_of(pcap, n))
+    assert np.all(np.bincount(cols, minlength=m) <= caps_of(rcap, m))
 
 
 @given(st_stable_instance(max_side=5, proposer_capacity=True, receiver_capacity=True))

@@ -1,0 +1,236 @@
+"""Independent brute-force oracles shared by the test modules.
+
+Each oracle enumerates every candidate answer of a small instance and keeps
+the best (or the stable) ones by a plain loop written from the definition,
+never by calling the library's own solvers or checkers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+import mentormatch as mm
+
+Pair = tuple[int, int]
+# (weights, allowed, row_capacity, col_capacity): one assignment problem.
+Problem = tuple[
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64] | None,
+    NDArray[np.int64] | None,
+]
+# (proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity).
+Instance = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.bool_] | None,
+    NDArray[np.int64] | None,
+    NDArray[np.int64] | None,
+]
+
+
+# --------------------------------------------------------------------------- assignment
+
+
+def brute_force(
+    weights: NDArray[np.float64],
+    allowed: NDArray[np.bool_] | None = None,
+    row_capacity: NDArray[np.int64] | None = None,
+    col_capacity: NDArray[np.int64] | None = None,
+) -> tuple[tuple[int, float], tuple[int, float, float]]:
+    """Enumerate every b-matching (each pair used at most once).
+
+    Returns the best ``(size, total)`` and the best ``(size, min, total)``,
+    each compared lexicographically. The empty matching has min ``inf``.
+    """
+    n, m = weights.shape
+    w = weights.tolist()
+    ok = np.ones((n, m), bool) if allowed is None else allowed
+    rcap = [1] * n if row_capacity is None else row_capacity.tolist()
+    left = [1] * m if col_capacity is None else col_capacity.tolist()
+    best_total: tuple[int, float] = (0, 0.0)
+    best_fair: tuple[int, float, float] = (0, math.inf, 0.0)
+
+    def visit(i: int, size: int, total: float, low: float) -> None:
+        nonlocal best_total, best_fair
+        if i == n:
+            best_total = max(best_total, (size, total))
+            best_fair = max(best_fair, (size, low, total))
+            return
+        options = [j for j in range(m) if ok[i, j] and left[j] > 0]
+        for k in range(min(rcap[i], len(options)) + 1):
+            for chosen in itertools.combinations(options, k):
+                for j in chosen:
+                    left[j] -= 1
+                values = [w[i][j] for j in chosen]
+                visit(i + 1, size + k, total + sum(values), min([low, *values]))
+                for j in chosen:
+                    left[j] += 1
+
+    visit(0, 0, 0.0, math.inf)
+    return best_total, best_fair
+
+
+def objective(
+    weights: NDArray[np.float64], rows: NDArray[np.intp], cols: NDArray[np.intp]
+) -> tuple[int, float, float]:
+    """``(size, total, min)`` of a matching; the empty matching has min ``inf``."""
+    values = weights[rows, cols]
+    return values.size, float(values.sum()), float(values.min(initial=math.inf))
+
+
+def assert_close(total: float, expected: float, weights: NDArray[np.float64]) -> None:
+    # Sums taken in different orders differ by rounding.
+    spread = float(np.ptp(weights)) if weights.size else 0.0
+    scale = (1.0 + spread + float(np.abs(weights).max(initial=0.0))) * max(1, weights.size)
+    assert math.isclose(total, expected, rel_tol=1e-9, abs_tol=1e-9 * scale), (total, expected)
+
+
+def assert_valid_matching(
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    shape: tuple[int, int],
+    allowed: NDArray[np.bool_] | None = None,
+    row_capacity: NDArray[np.int64] | None = None,
+    col_capacity: NDArray[np.int64] | None = None,
+) -> None:
+    n, m = shape
+    assert rows.dtype == np.intp
+    assert cols.dtype == np.intp
+    assert rows.ndim == cols.ndim == 1
+    assert rows.shape == cols.shape
+    assert np.all((rows >= 0) & (rows < n))
+    assert np.all((cols >= 0) & (cols < m))
+    # Sorted by row, then by column, with no pair twice.
+    step_r, step_c = np.diff(rows), np.diff(cols)
+    assert np.all((step_r > 0) | ((step_r == 0) & (step_c > 0)))
+    if allowed is not None:
+        assert allowed[rows, cols].all()
+    rcap = np.ones(n, np.int64) if row_capacity is None else row_capacity
+    ccap = np.ones(m, np.int64) if col_capacity is None else col_capacity
+    assert np.all(np.bincount(rows, minlength=n) <= rcap)
+    assert np.all(np.bincount(cols, minlength=m) <= ccap)
+
+
+# --------------------------------------------------------------------------- stable matching
+
+
+def caps_of(cap: NDArray[np.int64] | None, n: int) -> list[int]:
+    """The capacities as a list, one each when ``cap`` is None."""
+    return [1] * n if cap is None else [int(c) for c in cap]
+
+
+def mask_of(allowed: NDArray[np.bool_] | None, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """The allowed mask, every pair allowed when ``allowed`` is None."""
+    return np.ones(shape, dtype=bool) if allowed is None else allowed
+
+
+def brute_blocking(pairs: Sequence[Pair], inst: Instance) -> Iterator[Pair]:
+    """Every blocking pair of ``pairs``, by the definition, one pair at a time."""
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = mask_of(allowed, (n, m))
+    row_cap, col_cap = caps_of(pcap, n), caps_of(rcap, m)
+    partners_of_row: list[list[int]] = [[] for _ in range(n)]
+    partners_of_col: list[list[int]] = [[] for _ in range(m)]
+    for i, j in pairs:
+        partners_of_row[i].append(j)
+        partners_of_col[j].append(i)
+    taken = set(pairs)
+    for i in range(n):
+        for j in range(m):
+            if not mask[i, j] or (i, j) in taken:
+                continue
+            row_wants = len(partners_of_row[i]) < row_cap[i] or any(
+                pu[i, j] > pu[i, c] for c in partners_of_row[i]
+            )
+            col_wants = len(partners_of_col[j]) < col_cap[j] or any(
+                ru[i, j] > ru[r, j] for r in partners_of_col[j]
+            )
+            if row_wants and col_wants:
+                yield (i, j)
+
+
+def brute_is_stable(pairs: Sequence[Pair], inst: Instance) -> bool:
+    return next(brute_blocking(pairs, inst), None) is None
+
+
+def all_matchings(inst: Instance) -> Iterator[list[Pair]]:
+    """Every set of allowed pairs within the capacities (partial ones included)."""
+    pu, _, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = mask_of(allowed, (n, m))
+    row_cap = caps_of(pcap, n)
+    col_left = caps_of(rcap, m)
+    chosen: list[Pair] = []
+
+    def extend(i: int) -> Iterator[list[Pair]]:
+        if i == n:
+            yield list(chosen)
+            return
+        options = [j for j in range(m) if mask[i, j] and col_left[j] > 0]
+        for size in range(min(row_cap[i], len(options)) + 1):
+            for combo in itertools.combinations(options, size):
+                for j in combo:
+                    col_left[j] -= 1
+                    chosen.append((i, j))
+                yield from extend(i + 1)
+                for j in combo:
+                    col_left[j] += 1
+                    chosen.pop()
+
+    yield from extend(0)
+
+
+def all_stable(inst: Instance) -> list[set[Pair]]:
+    return [set(p) for p in all_matchings(inst) if brute_is_stable(p, inst)]
+
+
+def reference_deferred_acceptance(inst: Instance) -> set[Pair]:
+    """Textbook deferred acceptance on fully sorted lists, one free slot at a time."""
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = mask_of(allowed, (n, m))
+    row_cap, col_cap = caps_of(pcap, n), caps_of(rcap, m)
+    prefs = [
+        [j for j in sorted(range(m), key=lambda j: (-pu[i, j], j)) if mask[i, j]] for i in range(n)
+    ]
+    next_choice = [0] * n
+    held: list[list[int]] = [[] for _ in range(m)]
+    free_slots = deque(i for i in range(n) for _ in range(row_cap[i]))
+    while free_slots:
+        i = free_slots.popleft()
+        if next_choice[i] == len(prefs[i]):
+            continue
+        j = prefs[i][next_choice[i]]
+        next_choice[i] += 1
+        held[j].append(i)
+        if len(held[j]) > col_cap[j]:
+            worst = min(held[j], key=lambda r: (ru[r, j], -r))
+            held[j].remove(worst)
+            free_slots.append(worst)
+    return {(i, j) for j in range(m) for i in held[j]}
+
+
+# --------------------------------------------------------------------------- domain (Scores)
+
+
+def brute_force_best_total(scores: mm.Scores) -> tuple[int, float]:
+    """(max pairs, best total among max-size pairings) for one-to-one cohorts."""
+    n_s, n_m = scores.shape
+    best = (0, 0.0)
+    for k in range(min(n_s, n_m), 0, -1):
+        for rows in itertools.combinations(range(n_s), k):
+            for cols in itertools.permutations(range(n_m), k):
+                if all(scores.allowed[r, c] for r, c in zip(rows, cols, strict=True)):
+                    total = float(sum(scores.total[r, c] for r, c in zip(rows, cols, strict=True)))
+                    best = max(best, (k, total))
+        if best[0] == k:
+            return best
+    return best
