@@ -1,7 +1,8 @@
 """The benchmark suite runs end to end on its smallest inputs (no timings are asserted).
 
 ``benchmarks/run.py`` is a script, not a module of the package, so it is loaded
-from its path. Each method runs once at n = 8; the test checks that the report
+from its path (it puts its own directory on ``sys.path`` for the ``mmbench``
+package beside it). Each method runs once at n = 8; the test checks that the report
 and the CSV come out with the expected columns, and that every answer is sane:
 no peer beats our Hungarian total, stable matchings have no blocking pair.
 A peer that is not installed is skipped by the suite, and so by the checks.
@@ -105,7 +106,7 @@ def test_outputs_have_the_expected_columns(smallest: Smallest) -> None:
     assert header.split()[:4] == ["stage", "case", "n", "x"]
     for column in (*TABLE_HEADER, "ours/this", "mem"):
         assert column in header
-    assert "Issue targets:" in printed
+    assert "Targets:" in printed
     report = (out / "custom.txt").read_text(encoding="utf-8")
     assert header in report
     if _installed("matplotlib"):
@@ -184,9 +185,9 @@ def test_a_missing_peer_is_skipped_with_a_note(
 ) -> None:
     absent = tuple(
         dataclasses.replace(m, module="no_such_module_anywhere") if m.role == "peer" else m
-        for m in bench.METHODS
+        for m in bench.peers.METHODS
     )
-    monkeypatch.setattr(bench, "METHODS", absent)
+    monkeypatch.setattr(bench.peers, "METHODS", absent)
     rows, printed = _run(bench, tmp_path, ["--stages", "solve", "--cases", "uniform", "--no-plot"])
     assert {r["role"] for r in rows} == {"ours", "yardstick"}
     for peer in ("scipy", "lapjv", "nx_full", "nx_blossom", "matching"):
