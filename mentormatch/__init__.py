@@ -8,10 +8,11 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 """
 
 from mentormatch import criteria, metrics, plot, solvers
+from mentormatch.analysis import Sensitivity, compare, sensitivity
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
 from mentormatch.matching import Matching, match
-from mentormatch.metrics import Sensitivity, compare, partner_ranks, sensitivity
+from mentormatch.metrics import partner_ranks
 from mentormatch.scoring import PairExplanation, Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
