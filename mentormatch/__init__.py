@@ -10,26 +10,40 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 from mentormatch import criteria, metrics, plot, solvers
 from mentormatch.analysis import Sensitivity, compare, sensitivity
 from mentormatch.cohort import Cohort, MissingFileError
-from mentormatch.exceptions import InfeasibleError, InvalidInputError, MentorMatchError
+from mentormatch.evaluation import Calibration, Evaluation, calibrate, evaluate, make_ratings
+from mentormatch.exceptions import (
+    InfeasibleError,
+    InvalidInputError,
+    MentorMatchError,
+    MentorMatchWarning,
+    UnreliableFitWarning,
+)
 from mentormatch.matching import Matching, match
 from mentormatch.metrics import partner_ranks
 from mentormatch.scoring import PairExplanation, Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
 __all__ = [
+    "Calibration",
     "Cohort",
+    "Evaluation",
     "InfeasibleError",
     "InvalidInputError",
     "Matching",
     "MentorMatchError",
+    "MentorMatchWarning",
     "MissingFileError",
     "PairExplanation",
     "Scorer",
     "Scores",
     "Sensitivity",
+    "UnreliableFitWarning",
+    "calibrate",
     "compare",
     "criteria",
+    "evaluate",
     "make_cohort",
+    "make_ratings",
     "match",
     "metrics",
     "partner_ranks",

@@ -12,7 +12,13 @@ column or parameter), what was *expected*, and what *arrived*::
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleError", "InvalidInputError", "MentorMatchError"]
+__all__ = [
+    "InfeasibleError",
+    "InvalidInputError",
+    "MentorMatchError",
+    "MentorMatchWarning",
+    "UnreliableFitWarning",
+]
 
 
 class MentorMatchError(Exception):
@@ -56,4 +62,36 @@ class InfeasibleError(MentorMatchError, ValueError):
     >>> import mentormatch as mm
     >>> issubclass(mm.InfeasibleError, mm.MentorMatchError)
     True
+    """
+
+
+class MentorMatchWarning(UserWarning):
+    """Base class of every warning issued by mentormatch.
+
+    Filter this to silence (or to raise) any of them.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> issubclass(mm.UnreliableFitWarning, mm.MentorMatchWarning)
+    True
+    """
+
+
+class UnreliableFitWarning(MentorMatchWarning):
+    """A fit ran, but on too little data to trust it.
+
+    Issued by :func:`~mentormatch.calibrate` with too few rated pairs, or
+    when no criterion rises with the rating.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import mentormatch as mm
+    >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=0)))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = mm.calibrate(pairing.scores.cohort, mm.make_ratings(pairing, rng=1), rng=0)
+    >>> caught[0].category.__name__
+    'UnreliableFitWarning'
     """

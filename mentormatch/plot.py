@@ -8,19 +8,29 @@ otherwise) and returns the Axes, so plots compose like pandas' and seaborn's.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch.evaluation import Evaluation
 from mentormatch.matching import Matching
 from mentormatch.metrics import partner_ranks
 from mentormatch.scoring import Scores
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-__all__ = ["criterion_breakdown", "rank_histogram", "score_distribution", "score_heatmap"]
+__all__ = [
+    "criterion_breakdown",
+    "evaluation_panels",
+    "rank_histogram",
+    "score_distribution",
+    "score_heatmap",
+    "score_vs_rating",
+]
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -232,3 +242,112 @@ def criterion_breakdown(matching: Matching, *, ax: Axes | None = None) -> Axes:
     ax.legend(fontsize="small")
     ax.set_title(f"What makes each pair ({matching.method})")
     return ax
+
+
+def score_vs_rating(
+    evaluation: Evaluation,
+    *,
+    rating: str | None = None,
+    criterion: str = "total",
+    ax: Axes | None = None,
+) -> Axes:
+    """Each rated pair's score against its rating, with Spearman's rho in the title.
+
+    Ratings are jittered a little vertically so that equal answers stay
+    visible; the jitter is fixed, so the picture is
+    reproducible.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+        From :func:`mentormatch.evaluate`.
+    rating : str, optional
+        A rating column; default the first.
+    criterion : str, default "total"
+        ``"total"`` or the name of a criterion.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import mentormatch as mm
+    >>> from mentormatch import plot
+    >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=0)))
+    >>> result = mm.evaluate(pairing, mm.make_ratings(pairing, rng=1), rng=0)
+    >>> plot.score_vs_rating(result, criterion="interests").get_xlabel()
+    'interests'
+    """
+    if not isinstance(evaluation, Evaluation):
+        raise fail(
+            param_where("evaluation", "score_vs_rating"),
+            "an Evaluation (from evaluate)",
+            describe(evaluation),
+        )
+    name = evaluation.ratings[0] if rating is None else rating
+    check_option(name, "rating", "score_vs_rating", evaluation.ratings)
+    check_option(criterion, "criterion", "score_vs_rating", ("total", *evaluation.criteria))
+    column = "score" if criterion == "total" else criterion
+    answered = evaluation.pairs[evaluation.pairs[name].notna()]
+    x = answered[column].to_numpy(dtype=np.float64)
+    y = answered[name].to_numpy(dtype=np.float64)
+    ax = _axes(ax)
+    jitter = np.random.default_rng(0).uniform(-0.08, 0.08, len(y))
+    ax.scatter(x, y + jitter, s=14, alpha=0.6, color="tab:blue")
+    table = evaluation.table(name)
+    rho, low, high = table.loc[criterion, ["rho", "low", "high"]].to_numpy(dtype=np.float64)
+    label = "rho undefined" if np.isnan(rho) else f"rho {rho:+.2f}"
+    if not np.isnan(low):
+        label += f" [{low:+.2f}, {high:+.2f}]"
+    ax.set_title(f"{label}, n={len(y)}", fontsize="small")
+    ax.set_xlabel(criterion)
+    ax.set_ylabel(name)
+    ax.set_xlim(-0.02, 1.02)
+    return ax
+
+
+def evaluation_panels(
+    evaluation: Evaluation, *, rating: str | None = None, figure: Figure | None = None
+) -> NDArray[Any]:
+    """One :func:`score_vs_rating` panel for the total and each criterion, side by side.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+    rating : str, optional
+        A rating column; default the first.
+    figure : matplotlib Figure, optional
+        Drawn on (a new pyplot figure otherwise).
+
+    Returns
+    -------
+    ndarray of matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import mentormatch as mm
+    >>> from mentormatch import plot
+    >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=0)))
+    >>> result = mm.evaluate(pairing, mm.make_ratings(pairing, rng=1), rng=0)
+    >>> [ax.get_xlabel() for ax in plot.evaluation_panels(result)]
+    ['total', 'programme', 'interests', 'diversity']
+    """
+    names = ("total", *evaluation.criteria)
+    if figure is None:
+        import matplotlib.pyplot as plt
+
+        figure = plt.figure()
+    figure.set_size_inches(3.2 * len(names), 3.0)
+    axes = np.atleast_1d(figure.subplots(1, len(names), sharey=True))
+    for ax, criterion in zip(axes, names, strict=True):
+        score_vs_rating(evaluation, rating=rating, criterion=criterion, ax=ax)
+    for ax in axes[1:]:
+        ax.set_ylabel("")
+    figure.tight_layout()
+    return axes
