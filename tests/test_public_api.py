@@ -12,9 +12,9 @@ from types import ModuleType
 import pytest
 
 import mentormatch as mm
-from mentormatch import criteria, metrics, plot, solvers
+from mentormatch import analysis, criteria, metrics, plot, solvers
 
-MODULES: list[ModuleType] = [mm, solvers, criteria, metrics, plot]
+MODULES: list[ModuleType] = [mm, solvers, criteria, metrics, analysis, plot]
 
 
 def public_names() -> list[tuple[str, object]]:
