@@ -242,6 +242,10 @@ class Evaluation:
     n_boot : int
         Bootstrap resamples per interval.
 
+    See Also
+    --------
+    mentormatch.plot.evaluation_panels : scores against a rating, one panel per criterion.
+
     Examples
     --------
     >>> import mentormatch as mm
@@ -298,34 +302,6 @@ class Evaluation:
         check_option(name, "rating", "Evaluation.table", self.ratings)
         part = self.correlations[self.correlations["rating"] == name]
         return part.drop(columns="rating").set_index("score")
-
-    def plot(self, rating: str | None = None) -> NDArray[Any]:
-        """Scores against the rating, one panel for the total and each criterion.
-
-        Needs matplotlib; see :func:`mentormatch.plot.score_vs_rating`.
-
-        Parameters
-        ----------
-        rating : str, optional
-            A rating column; default the first.
-
-        Returns
-        -------
-        ndarray of matplotlib Axes
-
-        Examples
-        --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import mentormatch as mm
-        >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=0)))
-        >>> axes = mm.evaluate(pairing, mm.make_ratings(pairing, rng=1), rng=0).plot()
-        >>> len(axes)
-        4
-        """
-        from mentormatch import plot  # plot sits above this module
-
-        return plot.evaluation_panels(self, rating=rating)
 
     def __repr__(self) -> str:
         return (
