@@ -219,6 +219,9 @@ def _fit_weights(components: Float, target: Float) -> Float | None:
 class Evaluation:
     """How the scores of a pairing relate to its end-of-year ratings: made by :func:`evaluate`.
 
+    Draw it with :func:`mentormatch.plot.evaluation_panels` (plots sit above
+    this module, so an Evaluation has no plot method of its own).
+
     Attributes
     ----------
     pairs : pandas.DataFrame
