@@ -77,6 +77,41 @@ def brute_force(
     return best_total, best_fair
 
 
+def brute_force_subsets(
+    weights: NDArray[np.float64],
+    allowed: NDArray[np.bool_] | None,
+    row_capacity: NDArray[np.int64] | None,
+    col_capacity: NDArray[np.int64] | None,
+) -> tuple[tuple[int, float], tuple[int, float, float]]:
+    """Best ``(size, total)`` and best ``(size, min, total)`` over every feasible set of pairs.
+
+    Every subset of the allowed pairs is listed at once as a 0/1 matrix; the
+    feasible ones respect both capacities. The empty matching has min ``inf``.
+    """
+    n, m = weights.shape
+    ok = np.ones((n, m), bool) if allowed is None else allowed
+    rcap = np.ones(n, np.int64) if row_capacity is None else row_capacity
+    ccap = np.ones(m, np.int64) if col_capacity is None else col_capacity
+    ei, ej = np.nonzero(ok)
+    e = ei.size
+    assert e <= 20, "the oracle lists 2**e subsets"
+    chosen = (np.arange(2**e)[:, None] >> np.arange(e)[None, :]) & 1
+    row_load = chosen @ (ei[:, None] == np.arange(n)[None, :])
+    col_load = chosen @ (ej[:, None] == np.arange(m)[None, :])
+    feasible = (row_load <= rcap).all(axis=1) & (col_load <= ccap).all(axis=1)
+    chosen = chosen[feasible].astype(bool)
+    values = weights[ei, ej]
+    sizes = chosen.sum(axis=1)
+    totals = np.array([float(math.fsum(values[c])) for c in chosen])
+    lows = np.where(chosen, values[None, :], np.inf).min(axis=1, initial=np.inf)
+    k = int(sizes.max())
+    at_k = sizes == k
+    best_total = float(totals[at_k].max())
+    low = float(lows[at_k].max())
+    fair_total = float(totals[at_k & (lows == low)].max())
+    return (k, best_total), (k, low, fair_total)
+
+
 def objective(
     weights: NDArray[np.float64], rows: NDArray[np.intp], cols: NDArray[np.intp]
 ) -> tuple[int, float, float]:

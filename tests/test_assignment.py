@@ -21,7 +21,7 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from mentormatch.exceptions import InvalidInputError
 from mentormatch.solvers import hungarian, maxmin
-from mentormatch.solvers.assignment import _split_b_matching
+from mentormatch.solvers._flow import b_matching
 from tests.oracles import Problem, assert_close, assert_valid_matching, brute_force, objective
 from tests.strategies import st_assignment_problem
 
@@ -113,15 +113,13 @@ def test_maxmin_trades_total_for_the_worst_pair(problem: Problem) -> None:
 
 
 @given(st_assignment_problem(max_side=8))
-def test_split_pairs_route_agrees_with_scipy_route(problem: Problem) -> None:
-    # The split-pairs route normally serves capacities on both sides; on unit
+def test_flow_route_agrees_with_scipy_route(problem: Problem) -> None:
+    # The flow route normally serves capacities on both sides; on unit
     # capacities it must reach the same optimum as linear_sum_assignment.
     weights, allowed, _, _ = problem
     n, m = weights.shape
     ok = np.ones((n, m), bool) if allowed is None else allowed
-    split_rows, split_cols = _split_b_matching(
-        weights, ok, np.ones(n, np.int64), np.ones(m, np.int64)
-    )
+    split_rows, split_cols = b_matching(weights, ok, np.ones(n, np.int64), np.ones(m, np.int64))
     size, total, _ = objective(weights, *hungarian(weights, allowed=allowed))
     assert split_rows.size == size
     assert_close(float(weights[split_rows, split_cols].sum()), total, weights)
@@ -151,7 +149,7 @@ def test_forbidden_pairs_agree_with_scipy_infinite_costs(shape: tuple[int, int])
     assert_valid_matching(rows, cols, shape, allowed)
     assert rows.size == min(shape)
     assert math.isclose(weights[rows, cols].sum(), expected, rel_tol=1e-12)
-    split_rows, split_cols = _split_b_matching(
+    split_rows, split_cols = b_matching(
         weights, allowed, np.ones(shape[0], np.int64), np.ones(shape[1], np.int64)
     )
     assert split_rows.size == min(shape)
@@ -287,7 +285,7 @@ def solve_way(
         rows, cols = pr[rows], pc[cols]
     else:
         ok = np.ones((n, m), bool) if allowed is None else allowed
-        rows, cols = _split_b_matching(weights, ok, np.ones(n, np.int64), np.ones(m, np.int64))
+        rows, cols = b_matching(weights, ok, np.ones(n, np.int64), np.ones(m, np.int64))
     return set(zip(rows.tolist(), cols.tolist(), strict=True))
 
 

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_bipartite_matching, maximum_flow
 
-__all__ = ["max_cardinality", "usable_pairs"]
+__all__ = ["max_cardinality", "max_cardinality_of_edges", "usable_pairs"]
 
 
 def usable_pairs(
@@ -42,11 +42,6 @@ def max_cardinality(
     Each allowed pair is used at most once; row ``i`` is in at most
     ``row_capacity[i]`` pairs and column ``j`` in at most ``col_capacity[j]``
     (``None`` means 1 for every row or column).
-
-    With unit capacities this is Hopcroft-Karp
-    (:func:`scipy.sparse.csgraph.maximum_bipartite_matching`); otherwise a
-    maximum flow from a source through the rows and columns to a sink
-    (:func:`scipy.sparse.csgraph.maximum_flow`).
     """
     n, m = allowed.shape
     edges, rcap, ccap = usable_pairs(
@@ -54,15 +49,42 @@ def max_cardinality(
         np.ones(n, np.int64) if row_capacity is None else row_capacity,
         np.ones(m, np.int64) if col_capacity is None else col_capacity,
     )
-    if not edges.any():
+    if edges.all() and rcap.max(initial=0) <= 1 and ccap.max(initial=0) <= 1:
+        return int(min(n, m))  # a complete bipartite graph
+    ei, ej = np.nonzero(edges)
+    return max_cardinality_of_edges(ei, ej, rcap, ccap)
+
+
+def max_cardinality_of_edges(
+    ei: NDArray[np.intp],
+    ej: NDArray[np.intp],
+    row_capacity: NDArray[np.int64],
+    col_capacity: NDArray[np.int64],
+) -> int:
+    """:func:`max_cardinality` of the graph with edges ``(ei[t], ej[t])`` (no edge twice).
+
+    With unit capacities this is Hopcroft-Karp
+    (:func:`scipy.sparse.csgraph.maximum_bipartite_matching`); otherwise a
+    maximum flow from a source through the rows and columns to a sink
+    (:func:`scipy.sparse.csgraph.maximum_flow`, Dinic's method on integer
+    capacities). Both terminate by construction; capacities are clipped to
+    the degree first, so they fit ``maximum_flow``'s int32.
+    """
+    n, m = row_capacity.size, col_capacity.size
+    if ei.size == 0:
+        return 0
+    rcap = np.minimum(row_capacity, np.bincount(ei, minlength=n))
+    ccap = np.minimum(col_capacity, np.bincount(ej, minlength=m))
+    keep = (rcap[ei] > 0) & (ccap[ej] > 0)
+    ei, ej = ei[keep], ej[keep]
+    if ei.size == 0:
         return 0
     if rcap.max() <= 1 and ccap.max() <= 1:
-        matched = maximum_bipartite_matching(csr_array(edges), perm_type="column")
+        graph = csr_array((np.ones(ei.size, np.int8), (ei, ej)), shape=(n, m))
+        matched = maximum_bipartite_matching(graph, perm_type="column")
         return int(np.count_nonzero(matched >= 0))
 
-    # Clipped capacities are at most n or m, so they fit maximum_flow's int32.
     # Nodes: 0 = source, 1..n = rows, n+1..n+m = columns, n+m+1 = sink.
-    ei, ej = np.nonzero(edges)
     rows_with = np.flatnonzero(rcap > 0)
     cols_with = np.flatnonzero(ccap > 0)
     sink = n + m + 1

@@ -1,4 +1,4 @@
-"""The input checks that the stable solver and its checkers share."""
+"""The input checks that the solvers and their checkers share (one place for each kind)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,23 @@ from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._validation import as_bool_mask, as_capacity, as_matrix, fail, param_where
 
-__all__ = ["two_sided_inputs"]
+__all__ = ["assignment_inputs", "two_sided_inputs"]
+
+
+def assignment_inputs(
+    weights: ArrayLike,
+    allowed: ArrayLike | None,
+    row_capacity: ArrayLike | None,
+    col_capacity: ArrayLike | None,
+    owner: str,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.int64], NDArray[np.int64]]:
+    """The weights, the mask and both capacities of an assignment solver, checked."""
+    w = as_matrix(weights, "weights", owner)
+    n_rows, n_cols = w.shape
+    mask = as_bool_mask(allowed, "allowed", owner, (n_rows, n_cols))
+    row_cap = as_capacity(row_capacity, "row_capacity", owner, n_rows)
+    col_cap = as_capacity(col_capacity, "col_capacity", owner, n_cols)
+    return w, mask, row_cap, col_cap
 
 
 def two_sided_inputs(

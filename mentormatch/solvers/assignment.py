@@ -7,38 +7,49 @@ pair matters more than the total, use :func:`~mentormatch.solvers.maxmin`; if
 each side's own preferences must be respected, use
 :func:`~mentormatch.solvers.gale_shapley`.
 
-How each case is solved, fastest first (every route is exact up to floating
-point; none of them adds a big-M penalty to the weights):
+How each case is solved, and why each route ends with the exact optimum (up to
+floating-point rounding; no route adds a big-M penalty to the weights or
+relies on a solver tolerance):
 
 * **unit capacities, nothing forbidden**: straight to
-  :func:`scipy.optimize.linear_sum_assignment`, after one finiteness check;
-* **forbidden pairs**: those entries become ``-inf``, which
-  ``linear_sum_assignment`` treats as missing edges. It then needs a matching
-  that saturates the smaller side, say the *s* rows. When none exists, the
-  maximum size *K* is found first (Hopcroft-Karp) and *s - K* zero-weight dummy
-  columns open to every row are appended: a full matching of the padded matrix
-  must then use exactly *K* real pairs, so the solver maximises the total among
-  matchings of size *K*. The usual alternative, a lexicographic penalty
-  ``B > range * min(n, m)`` on forbidden entries, spends about
-  ``log2(min(n, m))`` bits of the weights' precision and can merge weights that
-  differ by less than ``1e-16 * range * min(n, m)``; the dummy columns leave
-  the weights untouched;
+  :func:`scipy.optimize.linear_sum_assignment` (the shortest augmenting path
+  method of Crouse 2016), after one finiteness check. It augments one row at
+  a time, at most ``min(n, m)`` times, each a Dijkstra search over the
+  columns.
+* **forbidden pairs, unit capacities**: those entries become ``+inf`` costs,
+  which ``linear_sum_assignment`` treats as missing edges; it then either
+  pairs every row of the smaller side or raises "cost matrix is infeasible"
+  (its augmentation finds no path; it never loops). Only in that case is the
+  maximum size *K* found (Hopcroft-Karp, :func:`scipy.sparse.csgraph.
+  maximum_bipartite_matching`) and *s - K* zero-cost dummy columns appended
+  for the *s* rows: a full matching of the padded matrix uses exactly *K*
+  real pairs, so the solver maximises the total among matchings of size *K*.
+* **a capacity that cannot bind**: capacities are first clipped to the
+  number of partners a row or column could possibly have. When every column
+  can take all of its allowed rows, each row simply takes its best allowed
+  columns, up to its capacity (and likewise with rows and columns swapped).
+  This costs one sort of the weights, however large the capacities.
 * **capacity above 1 on one side only**: each row (or column) is repeated as
-  many times as its capacity. Because the other side has unit capacity, no
-  pair can be used twice. A capacity is first clipped to the number of
-  partners it could possibly have, so the repeated matrix has at most as many
-  rows as there are allowed pairs; capacity 0 drops the row or column;
-* **capacity above 1 on both sides**: repetition could use a pair twice, so
-  every allowed pair is split instead (Tutte's reduction of a b-matching to
-  a perfect matching): one node per pair on each side, copies of rows and
-  columns, and fillers that fix the number of pairs to *K* (found by a
-  maximum flow). The sparse graph has about ``2 * n_allowed_pairs`` nodes and
-  is solved exactly by LAPJVsp
-  (:func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`). It is
-  the slowest route (around a second for 200 x 200 with capacity 3 on both
-  sides), and faster and more precise than a linear program over the pairs,
-  whose solver tolerance (about ``1e-7`` of the weight range) let it miss
-  small weight differences.
+  many times as its capacity, and the repeated matrix goes to the unit
+  route. Because the other side has unit capacity, no pair can be used
+  twice. This is taken while the repeated matrix stays small (at most four
+  times the input and at most 2**22 entries); otherwise the flow route below.
+* **capacities above 1 on both sides** (or a large repetition): an exact
+  minimum-cost flow by successive shortest paths with potentials
+  (:mod:`mentormatch.solvers._flow`): at most *K* + 1 Dijkstra searches on
+  ``n + m + 1`` nodes, each settling every node at most once, so it always
+  terminates; each augmentation keeps the flow cheapest for its size, so the
+  last one is the heaviest matching of maximum size. About a second for
+  400 x 400 with capacity 3 on both sides.
+
+Earlier versions handed the two-sided case to scipy's sparse LAPJVsp
+(:func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`) after
+Tutte's reduction; on some feasible float inputs that routine never returns
+and ignores interrupts (scipy issue 17269 shows the same symptom on
+infeasible input), so no route calls it. The maximum-flow routine
+:func:`scipy.sparse.csgraph.maximum_flow` used for *K* with capacities works
+on integers (capacities clipped to at most ``max(n, m)``) and terminates by
+construction (Dinic's method).
 """
 
 from __future__ import annotations
@@ -46,18 +57,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from mentormatch._validation import as_bool_mask, as_capacity, as_matrix
+from mentormatch.solvers._flow import b_matching
 from mentormatch.solvers._graph import max_cardinality, usable_pairs
+from mentormatch.solvers._inputs import assignment_inputs
 
 __all__ = ["hungarian"]
 
 Pairs = tuple[NDArray[np.intp], NDArray[np.intp]]
-Problem = tuple[
-    NDArray[np.float64], NDArray[np.bool_] | None, NDArray[np.int64], NDArray[np.int64]
-]
 
 
 def hungarian(
@@ -124,19 +131,19 @@ def hungarian(
 
     Notes
     -----
-    The method for each case (no restriction, forbidden pairs, capacities on
-    one side, capacities on both sides) is described in the module
-    docstring of :mod:`mentormatch.solvers.assignment`: the Hungarian method
-    [1]_ [2]_ in scipy's implementation [3]_, a maximum cardinality matching
-    [4]_ where pairs are forbidden, and the sparse solver [5]_ on Tutte's
-    reduction [6]_ where both sides have capacities above 1. With unit
-    capacities and nothing forbidden the call costs one pass of
-    :func:`numpy.isfinite` more than :func:`scipy.optimize.linear_sum_assignment`.
+    Which route solves which case, and why each terminates with the exact
+    optimum, is told once, in the module docstring of
+    :mod:`mentormatch.solvers.assignment`: scipy's shortest augmenting path
+    solver [1]_ [2]_ [3]_, a maximum cardinality matching [4]_ where pairs are
+    forbidden, and successive shortest paths [5]_ [6]_ where both sides have
+    capacities above 1. With unit capacities and nothing forbidden the call
+    costs one pass of :func:`numpy.isfinite` more than
+    :func:`scipy.optimize.linear_sum_assignment`.
 
     The result is deterministic: the same input always gives the same
     output. When several matchings reach the optimum, the one returned is
-    the deterministic choice of scipy's solvers [3]_ [5]_; it is *not*
-    guaranteed to be the one that favours lower indices.
+    the deterministic choice of the route taken; it is *not* guaranteed to
+    be the one that favours lower indices.
 
     References
     ----------
@@ -151,11 +158,11 @@ def hungarian(
     .. [4] J. E. Hopcroft and R. M. Karp, "An n^(5/2) algorithm for maximum
        matchings in bipartite graphs", SIAM Journal on Computing
        2(4):225-231, 1973.
-    .. [5] R. Jonker and A. Volgenant, "A shortest augmenting path algorithm
-       for dense and sparse linear assignment problems", Computing
-       38(4):325-340, 1987.
-    .. [6] W. T. Tutte, "A short proof of the factor theorem for finite
-       graphs", Canadian Journal of Mathematics 6:347-352, 1954.
+    .. [5] N. Tomizawa, "On some techniques useful for solution of
+       transportation network problems", Networks 1(2):173-194, 1971.
+    .. [6] J. Edmonds and R. M. Karp, "Theoretical improvements in
+       algorithmic efficiency for network flow problems", Journal of the ACM
+       19(2):248-264, 1972.
 
     Examples
     --------
@@ -182,23 +189,14 @@ def hungarian(
     >>> print(rows, cols)
     [0 0 1] [0 1 2]
     """
-    return _solve(*_check_inputs(weights, allowed, row_capacity, col_capacity, "hungarian"))
+    problem = assignment_inputs(weights, allowed, row_capacity, col_capacity, "hungarian")
+    return _solve(*problem)
 
 
-def _check_inputs(
-    weights: ArrayLike,
-    allowed: ArrayLike | None,
-    row_capacity: ArrayLike | None,
-    col_capacity: ArrayLike | None,
-    owner: str,
-) -> Problem:
-    """Validate the four inputs shared by the assignment solvers."""
-    w = as_matrix(weights, "weights", owner)
-    n, m = w.shape
-    mask = as_bool_mask(allowed, "allowed", owner, (n, m))
-    rcap = as_capacity(row_capacity, "row_capacity", owner, n)
-    ccap = as_capacity(col_capacity, "col_capacity", owner, m)
-    return w, mask, rcap, ccap
+# Repeat rows (or columns) for the unit route only while the repeated matrix
+# stays this small, relative to the input and in all.
+_MAX_GROWTH = 4
+_MAX_REPEATED = 2**22
 
 
 def _solve(
@@ -213,11 +211,18 @@ def _solve(
         return rows.astype(np.intp, copy=False), cols.astype(np.intp, copy=False)
 
     n, m = w.shape
-    # Clipping capacities may turn a two-sided problem into a one-sided one,
-    # and bounds the size of the repeated matrix below.
+    # Clipping to the possible partners turns capacities that cannot bind
+    # into exactly the degree, and bounds every construction below.
     ok, rcap, ccap = usable_pairs(mask, rcap, ccap)
-
-    if rcap.max(initial=0) <= 1 or ccap.max(initial=0) <= 1:
+    if not ok.any():
+        return _empty()
+    if (ccap == ok.sum(axis=0)).all():
+        rows, cols = _best_per_row(w, ok, rcap)
+    elif (rcap == ok.sum(axis=1)).all():
+        cols, rows = _best_per_row(w.T, ok.T, ccap)
+    elif rcap.max() <= 1 and ccap.max() <= 1:
+        rows, cols = _unit_assignment(w, ok)
+    elif _repeat_is_small(rcap, ccap, n * m):
         row_of = np.repeat(np.arange(n), rcap)
         col_of = np.repeat(np.arange(m), ccap)
         sub_rows, sub_cols = _unit_assignment(
@@ -225,110 +230,53 @@ def _solve(
         )
         rows, cols = row_of[sub_rows], col_of[sub_cols]
     else:
-        rows, cols = _split_b_matching(w, ok, rcap, ccap)
+        rows, cols = b_matching(w, ok, rcap, ccap)
     order = np.lexsort((cols, rows))
     return rows[order].astype(np.intp), cols[order].astype(np.intp)
+
+
+def _repeat_is_small(rcap: NDArray[np.int64], ccap: NDArray[np.int64], size: int) -> bool:
+    """Whether repeating the side with capacities above 1 keeps the matrix small."""
+    if rcap.max() > 1 and ccap.max() > 1:
+        return False  # repetition could use a pair twice
+    repeated = int(rcap.sum()) * int(ccap.sum())
+    return repeated <= min(_MAX_GROWTH * size, _MAX_REPEATED)
+
+
+def _best_per_row(w: NDArray[np.float64], ok: NDArray[np.bool_], rcap: NDArray[np.int64]) -> Pairs:
+    """Each row's ``rcap`` best allowed columns, when no column capacity can bind.
+
+    Every allowed pair then fits as far as the columns are concerned, so the
+    rows do not compete: each taking its best columns (ties toward the lower
+    column index) gives the largest size and, for it, the largest total.
+    """
+    order = np.argsort(np.where(ok, -w, np.inf), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(w.shape[1])[None, :], axis=1)
+    rows, cols = np.nonzero(ok & (rank < rcap[:, None]))
+    return rows.astype(np.intp), cols.astype(np.intp)
 
 
 def _unit_assignment(w: NDArray[np.float64], ok: NDArray[np.bool_]) -> Pairs:
     """Lexicographic optimum with unit capacities and forbidden pairs (``~ok``)."""
     n, m = w.shape
-    if ok.all():
-        rows, cols = linear_sum_assignment(w, maximize=True)
-        return rows.astype(np.intp, copy=False), cols.astype(np.intp, copy=False)
     if n > m:
         cols, rows = _unit_assignment(w.T, ok.T)
         return rows, cols
-    k = max_cardinality(ok)
-    if k == 0:
-        return _empty()
-    cost = np.where(ok, w, -np.inf)
-    if k < n:
+    cost = np.where(ok, -w, np.inf)
+    try:
+        # Pairs every row when that is possible; otherwise says so at once.
+        rows, cols = linear_sum_assignment(cost)
+    except ValueError:
+        k = max_cardinality(ok)
+        if k == 0:
+            return _empty()
         # n - k dummy columns absorb exactly the n - k rows left unpaired, so
         # a full matching of the padded matrix has exactly k real pairs.
-        cost = np.hstack([cost, np.zeros((n, n - k))])
-    rows, cols = linear_sum_assignment(cost, maximize=True)
-    real = cols < m
-    return rows[real].astype(np.intp), cols[real].astype(np.intp)
-
-
-def _split_b_matching(
-    w: NDArray[np.float64],
-    ok: NDArray[np.bool_],
-    rcap: NDArray[np.int64],
-    ccap: NDArray[np.int64],
-) -> Pairs:
-    """Lexicographic optimum with capacities on both sides, by splitting every pair.
-
-    The b-matching becomes a perfect matching of a sparse bipartite graph
-    (Tutte's reduction), solved exactly by LAPJVsp. Node layout, with *E*
-    allowed pairs, *R* row copies, *C* column copies and *K* the maximum size:
-
-    * left: the R row copies, then one node ``out_e`` per pair, then C - K
-      column fillers;
-    * right: one node ``in_e`` per pair, then the C column copies, then
-      R - K row fillers.
-
-    Pair *e* = (i, j) is made when ``in_e`` takes a copy of row i and
-    ``out_e`` a copy of column j; otherwise ``in_e`` and ``out_e`` take each
-    other. The fillers absorb the unused copies, and there are exactly enough
-    of them that K pairs are made in every perfect matching.
-    """
-    k = max_cardinality(ok, rcap, ccap)
-    if k == 0:
-        return _empty()
-    ei, ej = np.nonzero(ok)
-    n_pairs = ei.size
-    pair = np.arange(n_pairs)
-    n_row_copies, n_col_copies = int(rcap.sum()), int(ccap.sum())
-    first_row_copy = np.cumsum(rcap) - rcap
-    first_col_copy = np.cumsum(ccap) - ccap
-    col_fillers = np.arange(n_col_copies - k)
-    row_fillers = np.arange(n_row_copies - k)
-    values = w[ei, ej]
-    # Every perfect matching uses the same number of edges of each kind, so
-    # any constant may be added to a kind. LAPJVsp needs non-zero weights, and
-    # keeping every edge on the scale of the weight spread keeps its dual
-    # values from swamping small weight differences.
-    spread = float(np.ptp(values))
-    unit = spread if spread > 0 else 1.0
-    gain = values - values.min() + unit
-
-    row_copy_edges = rcap[ei]
-    col_copy_edges = ccap[ej]
-    left = np.concatenate(
-        [
-            _ranges(first_row_copy[ei], row_copy_edges),
-            n_row_copies + pair,
-            np.repeat(n_row_copies + pair, col_copy_edges),
-            np.repeat(n_row_copies + n_pairs + col_fillers, n_col_copies),
-            np.repeat(np.arange(n_row_copies), row_fillers.size),
-        ]
-    )
-    right = np.concatenate(
-        [
-            np.repeat(pair, row_copy_edges),
-            pair,
-            n_pairs + _ranges(first_col_copy[ej], col_copy_edges),
-            np.tile(n_pairs + np.arange(n_col_copies), col_fillers.size),
-            np.tile(n_pairs + n_col_copies + row_fillers, n_row_copies),
-        ]
-    )
-    weight = np.concatenate(
-        [np.repeat(gain, row_copy_edges), np.full(left.size - row_copy_edges.sum(), unit)]
-    )
-    size = n_row_copies + n_pairs + n_col_copies - k
-    graph = coo_array((weight, (left, right)), shape=(size, size)).tocsr()
-    matched_left, matched_right = min_weight_full_bipartite_matching(graph, maximize=True)
-    made = matched_right[(matched_left < n_row_copies) & (matched_right < n_pairs)]
-    return ei[made].astype(np.intp), ej[made].astype(np.intp)
-
-
-def _ranges(starts: NDArray[np.int64], counts: NDArray[np.int64]) -> NDArray[np.int64]:
-    """``starts[t], starts[t] + 1, ..., starts[t] + counts[t] - 1`` for every t, joined."""
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    joined: NDArray[np.int64] = np.repeat(starts, counts) + offsets
-    return joined
+        rows, cols = linear_sum_assignment(np.hstack([cost, np.zeros((n, n - k))]))
+        real = cols < m
+        rows, cols = rows[real], cols[real]
+    return rows.astype(np.intp, copy=False), cols.astype(np.intp, copy=False)
 
 
 def _empty() -> Pairs:

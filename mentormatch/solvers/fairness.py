@@ -12,6 +12,15 @@ matching of maximum size is found by bisection over the distinct weights
 (each step is one maximum-matching or maximum-flow computation), and
 :func:`~mentormatch.solvers.hungarian` then maximises the total over those
 pairs. The thresholds are weights themselves, so the comparison is exact.
+
+The search starts sparse: only the heaviest few pairs per row and column are
+listed first (about ``(n + m) * log(n + m)`` of them, enough for a random
+graph to hold a matching of maximum size), and the list doubles until it
+holds one. The bisection then runs on that short list of pairs, so its cost
+follows the pairs near the threshold rather than the whole matrix. Every step
+is a finite graph computation (Hopcroft-Karp or Dinic's maximum flow, both in
+scipy and both terminating by construction); the list can double at most
+``log2(n * m)`` times and the bisection takes ``log2`` of its length steps.
 """
 
 from __future__ import annotations
@@ -19,8 +28,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.solvers._graph import max_cardinality, usable_pairs
-from mentormatch.solvers.assignment import _check_inputs, _solve
+from mentormatch.solvers._graph import max_cardinality, max_cardinality_of_edges, usable_pairs
+from mentormatch.solvers._inputs import assignment_inputs
+from mentormatch.solvers.assignment import hungarian
 
 __all__ = ["maxmin"]
 
@@ -119,20 +129,48 @@ def maxmin(
     >>> print(rows, cols, weights[rows, cols].min())
     [0 1] [1 0] 0.4
     """
-    w, mask, rcap, ccap = _check_inputs(weights, allowed, row_capacity, col_capacity, "maxmin")
+    w, mask, rcap, ccap = assignment_inputs(weights, allowed, row_capacity, col_capacity, "maxmin")
     ok, rcap, ccap = usable_pairs(mask, rcap, ccap)
     k = max_cardinality(ok, rcap, ccap)
     if k == 0:
         return np.empty(0, np.intp), np.empty(0, np.intp)
+    threshold = _bottleneck(w, ok, rcap, ccap, k)
+    return hungarian(w, allowed=ok & (w >= threshold), row_capacity=rcap, col_capacity=ccap)
 
-    # The smallest allowed weight always keeps size k, and keeping size k is
-    # monotone in the threshold, so bisection finds the largest such weight.
-    values = np.unique(w[ok])
-    low, high = 0, values.size - 1
+
+def _bottleneck(
+    w: NDArray[np.float64],
+    ok: NDArray[np.bool_],
+    rcap: NDArray[np.int64],
+    ccap: NDArray[np.int64],
+    k: int,
+) -> float:
+    """The largest weight *t* such that the allowed pairs of weight >= t admit *k* pairs."""
+    n, m = w.shape
+    values = w[ok] if not ok.all() else w.ravel()
+    # Keeping size k is monotone in the threshold, and the smallest allowed
+    # weight keeps it; so list the heaviest pairs first, doubling until they
+    # suffice, then bisect over that list alone.
+    listed = min(values.size, max(k, (n + m) * (4 + int(np.log2(n + m)))))
+    while True:
+        cut = float(np.partition(values, values.size - listed)[values.size - listed])
+        ei, ej = np.nonzero(ok & (w >= cut))
+        if listed == values.size or max_cardinality_of_edges(ei, ej, rcap, ccap) == k:
+            break
+        listed = min(values.size, 2 * listed)
+    ev = w[ei, ej]
+    order = np.argsort(-ev, kind="stable")
+    ei, ej, ev = ei[order], ej[order], ev[order]
+    # Candidate thresholds: the distinct listed weights, heaviest first; the
+    # pairs of weight >= distinct[t] are a prefix of the sorted list.
+    distinct, first = np.unique(-ev, return_index=True)
+    ends = np.append(first[1:], ev.size)  # prefix length for each candidate
+    low, high = 0, distinct.size - 1  # high always keeps size k
     while low < high:
-        mid = (low + high + 1) // 2
-        if max_cardinality(ok & (w >= values[mid]), rcap, ccap) == k:
-            low = mid
+        mid = (low + high) // 2
+        end = int(ends[mid])
+        if max_cardinality_of_edges(ei[:end], ej[:end], rcap, ccap) == k:
+            high = mid
         else:
-            high = mid - 1
-    return _solve(w, ok & (w >= values[low]), rcap, ccap)
+            low = mid + 1
+    return float(-distinct[high])
