@@ -455,183 +455,140 @@ PU = np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
 RU = np.array([[1.0, 1.0, 2.0], [2.0, 2.0, 1.0]])
 
 
-def test_gale_shapley_rejects_a_vector_utility() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'proposer_utility' of gale_shapley: expected a matrix \(2-D array\)",
-    ):
-        gale_shapley([1.0, 2.0], RU)
+def _with(array: NDArray[np.float64], at: tuple[int, int], value: float) -> NDArray[np.float64]:
+    copy = array.copy()
+    copy[at] = value
+    return copy
 
 
-def test_gale_shapley_rejects_non_numbers() -> None:
-    with pytest.raises(
-        InvalidInputError, match="parameter 'receiver_utility' of gale_shapley: expected a matrix"
-    ):
-        gale_shapley(PU, [["a", "b", "c"], ["d", "e", "f"]])
+_FORBID_1_0 = np.ones((2, 3), dtype=bool)
+_FORBID_1_0[1, 0] = False
 
 
-def test_gale_shapley_rejects_utilities_of_different_shapes() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"'receiver_utility' of gale_shapley: expected the shape of parameter "
-        r"'proposer_utility', \(2, 3\), got shape \(3, 2\)",
-    ):
-        gale_shapley(PU, RU.T)
-
-
-def test_gale_shapley_rejects_nan() -> None:
-    bad = RU.copy()
-    bad[1, 2] = np.nan
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'receiver_utility' of gale_shapley: expected finite values.*"
-        r"nan at \[1, 2\]",
-    ):
-        gale_shapley(PU, bad)
-
-
-def test_gale_shapley_rejects_infinity() -> None:
-    bad = PU.copy()
-    bad[0, 1] = -np.inf
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'proposer_utility' of gale_shapley: .*-inf at \[0, 1\]",
-    ):
-        gale_shapley(bad, RU)
-
-
-def test_gale_shapley_rejects_a_non_boolean_mask() -> None:
-    with pytest.raises(
-        InvalidInputError, match="parameter 'allowed' of gale_shapley: expected a boolean mask"
-    ):
-        gale_shapley(PU, RU, allowed=np.ones((2, 3), dtype=int))
-
-
-def test_gale_shapley_rejects_a_mask_of_the_wrong_shape() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'allowed' of gale_shapley: expected shape \(2, 3\), got shape \(3, 2\)",
-    ):
-        gale_shapley(PU, RU, allowed=np.ones((3, 2), dtype=bool))
-
-
-def test_gale_shapley_rejects_a_negative_capacity() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'proposer_capacity' of gale_shapley: expected non-negative integers, "
-        r"got -1 at \[1\]",
-    ):
-        gale_shapley(PU, RU, proposer_capacity=[1, -1])
-
-
-def test_gale_shapley_rejects_a_fractional_capacity() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'receiver_capacity' of gale_shapley: expected non-negative integers, "
-        r"got 1.5 at \[2\]",
-    ):
-        gale_shapley(PU, RU, receiver_capacity=[1, 1, 1.5])
-
-
-def test_gale_shapley_rejects_a_capacity_of_the_wrong_length() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'receiver_capacity' of gale_shapley: expected a scalar or shape \(3,\)",
-    ):
-        gale_shapley(PU, RU, receiver_capacity=[1, 1])
-
-
-def test_gale_shapley_rejects_a_boolean_capacity() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match="parameter 'proposer_capacity' of gale_shapley: expected non-negative integers",
-    ):
-        gale_shapley(PU, RU, proposer_capacity=[True, False])
-
-
-def test_blocking_pairs_rejects_utilities_of_different_shapes() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"'receiver_utility' of blocking_pairs: expected the shape of parameter "
-        r"'proposer_utility', \(2, 3\), got shape \(2, 2\)",
-    ):
-        blocking_pairs([0], [0], PU, RU[:, :2])
-
-
-def test_blocking_pairs_rejects_rows_that_are_not_1d() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'rows' of blocking_pairs: expected a 1-D array of indices",
-    ):
-        blocking_pairs([[0, 1]], [0, 1], PU, RU)
-
-
-def test_blocking_pairs_rejects_non_integer_indices() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match="parameter 'cols' of blocking_pairs: expected integer indices, "
-        "got an array of dtype float64",
-    ):
-        blocking_pairs([0, 1], [0.0, 1.0], PU, RU)
-
-
-def test_blocking_pairs_rejects_rows_and_cols_of_different_lengths() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'cols' of blocking_pairs: expected the length of parameter 'rows', 2, "
-        r"got length 1",
-    ):
-        blocking_pairs([0, 1], [0], PU, RU)
-
-
-def test_blocking_pairs_rejects_an_index_out_of_range() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'cols' of blocking_pairs: expected indices in \[0, 3\), got 3 at \[1\]",
-    ):
-        blocking_pairs([0, 1], [0, 3], PU, RU)
-
-
-def test_blocking_pairs_rejects_a_repeated_pair() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameters 'rows' and 'cols' of blocking_pairs: expected a matching "
-        r"\(no pair listed twice\), got the pair \(1, 2\) more than once",
-    ):
-        blocking_pairs([1, 1], [2, 2], PU, RU, proposer_capacity=2, receiver_capacity=2)
-
-
-def test_blocking_pairs_rejects_a_forbidden_pair() -> None:
-    allowed = np.ones((2, 3), dtype=bool)
-    allowed[1, 0] = False
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameters 'rows' and 'cols' of blocking_pairs: expected only allowed pairs, "
-        r"got the pair \(1, 0\)",
-    ):
-        blocking_pairs([0, 1], [1, 0], PU, RU, allowed=allowed)
-
-
-def test_blocking_pairs_rejects_a_row_over_capacity() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'rows' of blocking_pairs: expected index 0 at most 1 times "
-        r"\(its 'proposer_capacity'\), got 2 times",
-    ):
-        blocking_pairs([0, 0], [0, 1], PU, RU)
-
-
-def test_blocking_pairs_rejects_a_column_over_capacity() -> None:
-    with pytest.raises(
-        InvalidInputError,
-        match=r"parameter 'cols' of blocking_pairs: expected index 2 at most 0 times "
-        r"\(its 'receiver_capacity'\), got 1 times",
-    ):
-        blocking_pairs([0], [2], PU, RU, receiver_capacity=[1, 1, 0])
-
-
-def test_is_stable_names_itself_in_errors() -> None:
-    with pytest.raises(
-        InvalidInputError, match=r"parameter 'allowed' of is_stable: expected a boolean mask"
-    ):
-        is_stable([0], [0], PU, RU, allowed=[[1, 1, 1], [1, 1, 1]])
+@pytest.mark.parametrize(
+    ("function", "args", "kwargs", "message"),
+    [
+        pytest.param(
+            gale_shapley, ([1.0, 2.0], RU), {},
+            r"parameter 'proposer_utility' of gale_shapley: expected a matrix \(2-D array\)",
+            id="gs-vector-utility",
+        ),
+        pytest.param(
+            gale_shapley, (PU, [["a", "b", "c"], ["d", "e", "f"]]), {},
+            "parameter 'receiver_utility' of gale_shapley: expected a matrix",
+            id="gs-non-numbers",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU.T), {},
+            r"'receiver_utility' of gale_shapley: expected the shape of parameter "
+            r"'proposer_utility', \(2, 3\), got shape \(3, 2\)",
+            id="gs-shapes-differ",
+        ),
+        pytest.param(
+            gale_shapley, (PU, _with(RU, (1, 2), np.nan)), {},
+            r"parameter 'receiver_utility' of gale_shapley: expected finite values.*"
+            r"nan at \[1, 2\]",
+            id="gs-nan",
+        ),
+        pytest.param(
+            gale_shapley, (_with(PU, (0, 1), -np.inf), RU), {},
+            r"parameter 'proposer_utility' of gale_shapley: .*-inf at \[0, 1\]",
+            id="gs-infinity",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"allowed": np.ones((2, 3), dtype=int)},
+            "parameter 'allowed' of gale_shapley: expected a boolean mask",
+            id="gs-mask-not-boolean",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"allowed": np.ones((3, 2), dtype=bool)},
+            r"parameter 'allowed' of gale_shapley: expected shape \(2, 3\), got shape \(3, 2\)",
+            id="gs-mask-shape",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"proposer_capacity": [1, -1]},
+            r"parameter 'proposer_capacity' of gale_shapley: expected non-negative integers, "
+            r"got -1 at \[1\]",
+            id="gs-negative-capacity",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"receiver_capacity": [1, 1, 1.5]},
+            r"parameter 'receiver_capacity' of gale_shapley: expected non-negative integers, "
+            r"got 1.5 at \[2\]",
+            id="gs-fractional-capacity",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"receiver_capacity": [1, 1]},
+            r"parameter 'receiver_capacity' of gale_shapley: expected a scalar or shape \(3,\)",
+            id="gs-capacity-length",
+        ),
+        pytest.param(
+            gale_shapley, (PU, RU), {"proposer_capacity": [True, False]},
+            "parameter 'proposer_capacity' of gale_shapley: expected non-negative integers",
+            id="gs-boolean-capacity",
+        ),
+        pytest.param(
+            blocking_pairs, ([0], [0], PU, RU[:, :2]), {},
+            r"'receiver_utility' of blocking_pairs: expected the shape of parameter "
+            r"'proposer_utility', \(2, 3\), got shape \(2, 2\)",
+            id="bp-shapes-differ",
+        ),
+        pytest.param(
+            blocking_pairs, ([[0, 1]], [0, 1], PU, RU), {},
+            r"parameter 'rows' of blocking_pairs: expected a 1-D array of indices",
+            id="bp-rows-not-1d",
+        ),
+        pytest.param(
+            blocking_pairs, ([0, 1], [0.0, 1.0], PU, RU), {},
+            "parameter 'cols' of blocking_pairs: expected integer indices, "
+            "got an array of dtype float64",
+            id="bp-non-integer-indices",
+        ),
+        pytest.param(
+            blocking_pairs, ([0, 1], [0], PU, RU), {},
+            r"parameter 'cols' of blocking_pairs: expected the length of parameter 'rows', 2, "
+            r"got length 1",
+            id="bp-lengths-differ",
+        ),
+        pytest.param(
+            blocking_pairs, ([0, 1], [0, 3], PU, RU), {},
+            r"parameter 'cols' of blocking_pairs: expected indices in \[0, 3\), got 3 at \[1\]",
+            id="bp-index-out-of-range",
+        ),
+        pytest.param(
+            blocking_pairs, ([1, 1], [2, 2], PU, RU),
+            {"proposer_capacity": 2, "receiver_capacity": 2},
+            r"parameters 'rows' and 'cols' of blocking_pairs: expected a matching "
+            r"\(no pair listed twice\), got the pair \(1, 2\) more than once",
+            id="bp-repeated-pair",
+        ),
+        pytest.param(
+            blocking_pairs, ([0, 1], [1, 0], PU, RU), {"allowed": _FORBID_1_0},
+            r"parameters 'rows' and 'cols' of blocking_pairs: expected only allowed pairs, "
+            r"got the pair \(1, 0\)",
+            id="bp-forbidden-pair",
+        ),
+        pytest.param(
+            blocking_pairs, ([0, 0], [0, 1], PU, RU), {},
+            r"parameter 'rows' of blocking_pairs: expected index 0 at most 1 times "
+            r"\(its 'proposer_capacity'\), got 2 times",
+            id="bp-row-over-capacity",
+        ),
+        pytest.param(
+            blocking_pairs, ([0], [2], PU, RU), {"receiver_capacity": [1, 1, 0]},
+            r"parameter 'cols' of blocking_pairs: expected index 2 at most 0 times "
+            r"\(its 'receiver_capacity'\), got 1 times",
+            id="bp-column-over-capacity",
+        ),
+        pytest.param(
+            is_stable, ([0], [0], PU, RU), {"allowed": [[1, 1, 1], [1, 1, 1]]},
+            r"parameter 'allowed' of is_stable: expected a boolean mask",
+            id="is-stable-names-itself",
+        ),
+    ],
+)  # fmt: skip
+def test_input_errors_name_the_parameter(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        function(*args, **kwargs)
