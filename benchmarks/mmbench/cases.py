@@ -38,6 +38,7 @@ class Problem:
     receiver_utility: Floats
     allowed: NDArray[np.bool_] | None = None
     col_capacity: int = 1
+    row_capacity: int = 1
     cohort: mm.Cohort | None = None
     scores: mm.Scores | None = None
 
@@ -90,8 +91,30 @@ def _forbidden(n: int, rng: np.random.Generator) -> Problem:
     return Problem("forbidden", n, pu, pu, ru, allowed=rng.random((n, n)) >= FORBIDDEN)
 
 
+def _unbinding(n: int, rng: np.random.Generator) -> Problem:
+    pu, ru = _random_pair(rng, (n, max(1, n // UNBINDING_RATIO)))
+    return Problem("unbinding", n, pu, pu, ru, col_capacity=n)
+
+
+def _two_sided(n: int, rng: np.random.Generator) -> Problem:
+    pu, ru = _random_pair(rng, (n, n))
+    return Problem("two_sided", n, pu, pu, ru, col_capacity=TWO_SIDED, row_capacity=TWO_SIDED)
+
+
+def _sparse(n: int, rng: np.random.Generator) -> Problem:
+    pu, ru = _random_pair(rng, (n, n))
+    allowed = rng.random((n, n)) < SPARSE
+    # A hidden perfect matching, so that solvers that need one (scipy's
+    # sparse solver) accept every size.
+    allowed[np.arange(n), rng.permutation(n)] = True
+    return Problem("sparse", n, pu, pu, ru, allowed=allowed)
+
+
 CAPACITY = 4
 FORBIDDEN = 0.1
+UNBINDING_RATIO = 40
+TWO_SIDED = 3
+SPARSE = 0.01
 
 #: The inputs of the solve stage by name: (builder, what it means). The score
 #: and match stages always use the ``cohort`` case.
@@ -115,6 +138,20 @@ CASES: Mapping[str, tuple[Callable[[int, np.random.Generator], Problem], str]] =
     "forbidden": (
         _forbidden,
         f"n x n, uniform random, {FORBIDDEN:.0%} of the pairs forbidden at random",
+    ),
+    "unbinding": (
+        _unbinding,
+        f"n x n//{UNBINDING_RATIO}, uniform random, every column may take all n rows: "
+        "a capacity that cannot bind",
+    ),
+    "two_sided": (
+        _two_sided,
+        f"n x n, uniform random, capacity {TWO_SIDED} on both sides (each pair at most once)",
+    ),
+    "sparse": (
+        _sparse,
+        f"n x n, uniform random, {SPARSE:.0%} of the pairs allowed (plus a hidden "
+        "perfect matching)",
     ),
 }
 

@@ -159,6 +159,7 @@ def _quality(row: Row, p: Problem, pairs: Pairs) -> None:
             p.proposer_utility,
             p.receiver_utility,
             allowed=p.allowed,
+            proposer_capacity=p.row_capacity,
             receiver_capacity=p.col_capacity,
         ).shape[0]
     except ValueError as exc:  # not a matching: a pair repeated, forbidden, over capacity
@@ -353,7 +354,12 @@ def run(settings: Settings, notes: Notes) -> list[Row]:
                 problem = None  # free the last input before making the next
             methods = []
             for method in selected(stage, settings):
-                if not usable[id(method)]:
+                if not usable[id(method)] or not method.applies(case):
+                    continue
+                if n < method.min_n:
+                    notes.capped[f"{method.name} ({stage}, {case})"] = (
+                        f"run from n = {method.min_n}: {method.why_capped}"
+                    )
                     continue
                 if n > method.cap(case):
                     where = f"{stage}, {case}" if case in method.case_max_n else stage

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment, linprog
+from scipy.sparse import csr_array, vstack
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 import mentormatch as mm
 from mentormatch.solvers import gale_shapley, hungarian, maxmin
@@ -64,9 +66,15 @@ class Method:
     max_n: int = 10_000
     case_max_n: Mapping[str, int] = field(default_factory=dict)
     why_capped: str = ""
+    only: tuple[str, ...] = ()  # the cases it applies to ("" = all but ``never``)
+    never: tuple[str, ...] = ()  # cases it cannot solve (both capacities, say)
+    min_n: int = 0  # below this size it is not run (see ``why_capped``)
 
     def cap(self, case: str) -> int:
         return self.case_max_n.get(case, self.max_n)
+
+    def applies(self, case: str) -> bool:
+        return case not in self.never and (not self.only or case in self.only)
 
 
 def _repeated(p: Problem) -> tuple[Floats, NDArray[np.bool_] | None]:
@@ -92,13 +100,25 @@ def _fold(p: Problem, rows: NDArray[np.intp], copies: NDArray[np.intp]) -> Pairs
 
 def _ours_hungarian(p: Problem) -> Prepared:
     return _ready(
-        lambda: hungarian(p.weights, allowed=p.allowed, col_capacity=p.col_capacity), _as_pairs
+        lambda: hungarian(
+            p.weights,
+            allowed=p.allowed,
+            row_capacity=p.row_capacity,
+            col_capacity=p.col_capacity,
+        ),
+        _as_pairs,
     )
 
 
 def _ours_maxmin(p: Problem) -> Prepared:
     return _ready(
-        lambda: maxmin(p.weights, allowed=p.allowed, col_capacity=p.col_capacity), _as_pairs
+        lambda: maxmin(
+            p.weights,
+            allowed=p.allowed,
+            row_capacity=p.row_capacity,
+            col_capacity=p.col_capacity,
+        ),
+        _as_pairs,
     )
 
 
@@ -108,6 +128,7 @@ def _ours_gale_shapley(p: Problem) -> Prepared:
             p.proposer_utility,
             p.receiver_utility,
             allowed=p.allowed,
+            proposer_capacity=p.row_capacity,
             receiver_capacity=p.col_capacity,
         ),
         _as_pairs,
@@ -140,6 +161,49 @@ def _lapjv(p: Problem) -> Prepared:
         return _fold(p, rows, x[rows].astype(np.intp))
 
     return _ready(lambda: lap.lapjv(cost, extend_cost=rectangular, return_cost=False), decode)
+
+
+def _scipy_sparse(p: Problem) -> Prepared:
+    # LAPJVsp wants positive weights on the edges it is given; a shift of every
+    # edge changes no perfect matching's ranking.
+    assert p.allowed is not None
+    rows, cols = np.nonzero(p.allowed)
+    values = p.weights[rows, cols]
+    graph = csr_array((values - values.min() + 1.0, (rows, cols)), shape=p.shape)
+
+    def decode(result: Any) -> Pairs:
+        r, c = _as_pairs(result)
+        return r, c
+
+    return _ready(lambda: min_weight_full_bipartite_matching(graph, maximize=True), decode)
+
+
+def _highs(p: Problem) -> Prepared:
+    # The b-matching as a linear program over the allowed pairs (0 <= x <= 1):
+    # its constraint matrix is totally unimodular, so HiGHS's simplex vertex
+    # is integral. It maximises the total among matchings of every size, so
+    # it is compared on the total where every row and column fills up.
+    rows, cols = np.nonzero(np.ones(p.shape, np.bool_) if p.allowed is None else p.allowed)
+    n, m = p.shape
+    e = rows.size
+    incidence = vstack(
+        [
+            csr_array((np.ones(e), (rows, np.arange(e))), shape=(n, e)),
+            csr_array((np.ones(e), (cols, np.arange(e))), shape=(m, e)),
+        ]
+    )
+    upper = np.concatenate([np.full(n, p.row_capacity), np.full(m, p.col_capacity)])
+    cost = -p.weights[rows, cols]
+
+    def decode(result: Any) -> Pairs:
+        chosen = np.flatnonzero(result.x > 0.5)
+        return rows[chosen].astype(np.intp), cols[chosen].astype(np.intp)
+
+    return _ready(
+        # scipy-stubs does not list sparse A_ub, which linprog's HiGHS methods take.
+        lambda: linprog(cost, A_ub=incidence, b_ub=upper, bounds=(0, 1), method="highs"),  # type: ignore[call-overload]
+        decode,
+    )
 
 
 def _graph(p: Problem, sign: float) -> Any:
@@ -332,6 +396,7 @@ def _bare(solver: str) -> Callable[[Problem], Prepared]:
 
 _LAP_CAP = "a similarity-structured 10,000 x 10,000 solve takes about a minute a call"
 _MAXMIN_CAP = "bisection over Hopcroft-Karp: about 100 s a call at 10,000 (cohort)"
+_REPEATED_CAP = "; where capacities cannot bind, the repeated columns make n^2 * n/40 entries"
 
 #: Every method, in the order of the tables. Ratios are against ``ours``.
 METHODS: tuple[Method, ...] = (
@@ -371,8 +436,39 @@ METHODS: tuple[Method, ...] = (
         ours="hungarian",
         module="scipy",
         distributions=("scipy",),
-        case_max_n={"cohort": 4000},
-        why_capped=_LAP_CAP,
+        case_max_n={"cohort": 4000, "unbinding": 1000},
+        why_capped=_LAP_CAP + _REPEATED_CAP,
+        never=("two_sided",),
+    ),
+    Method(
+        "scipy_sparse",
+        "solve",
+        "peer",
+        "scipy.sparse.csgraph.min_weight_full_bipartite_matching (LAPJVsp) on the graph "
+        "of allowed pairs, weights shifted positive",
+        _scipy_sparse,
+        ours="hungarian",
+        module="scipy",
+        distributions=("scipy",),
+        only=("sparse",),
+        min_n=1000,
+        why_capped="LAPJVsp is the routine that never returned on some feasible inputs, "
+        "which is why no route of ours calls it; it runs only at n >= 1000, never in "
+        "the smoke test",
+    ),
+    Method(
+        "highs",
+        "solve",
+        "peer",
+        "scipy.optimize.linprog(method='highs') on the b-matching linear program "
+        "(0 <= x <= 1 per allowed pair, capacities as rows)",
+        _highs,
+        ours="hungarian",
+        module="scipy",
+        distributions=("scipy",),
+        only=("two_sided",),
+        max_n=1000,
+        why_capped="n^2 variables: a linear program of a million pairs at 1000",
     ),
     Method(
         "lapjv",
@@ -384,9 +480,10 @@ METHODS: tuple[Method, ...] = (
         ours="hungarian",
         module="lap",
         distributions=("lapx", "lap"),
-        case_max_n={"cohort": 4000, "unequal": 4000},
+        case_max_n={"cohort": 4000, "unequal": 4000, "unbinding": 1000},
         why_capped="on the cohort case 38 s a call at 4000 (near-ties); on unequal sides "
-        "it pads to a square, 11 s at 4000 x 2000",
+        "it pads to a square, 11 s at 4000 x 2000" + _REPEATED_CAP,
+        never=("two_sided",),
     ),
     Method(
         "nx_full",
@@ -400,6 +497,7 @@ METHODS: tuple[Method, ...] = (
         max_n=1000,
         why_capped="a Python graph of n^2 edges: 2 s a call and about 1 GiB at 1000, "
         "four times that at 2000",
+        never=("two_sided", "unbinding"),
     ),
     Method(
         "nx_blossom",
@@ -412,6 +510,7 @@ METHODS: tuple[Method, ...] = (
         distributions=("networkx",),
         max_n=100,
         why_capped="pure-Python O(n^3): 2 s a call at 100, 16 s at 200",
+        never=("two_sided", "unbinding"),
     ),
     Method(
         "maxmin",
@@ -441,6 +540,7 @@ METHODS: tuple[Method, ...] = (
         distributions=("matching",),
         max_n=600,
         why_capped="pure Python: 5.5 s a solve at 600, 27 s at 1000",
+        never=("two_sided",),
     ),
     Method(
         "argsort",

@@ -154,6 +154,64 @@ def _scoring(rows: Sequence[Row]) -> tuple[str, bool] | None:
     )
 
 
+def _unbinding(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    ours = _find(rows, "solve", "unbinding", 2000, "hungarian")
+    if ours is None:
+        return None
+    arrays = ours.peak_mib / (ours.n_rows * ours.n_cols * 8 / MIB)
+    return (
+        f"hungarian takes {_seconds(ours.time_s)} and peaks at {arrays:.1f}x the input's "
+        "memory (target <= 0.5 s, <= 10x)",
+        ours.time_s <= 0.5 and arrays <= 10,
+    )
+
+
+def _two_sided(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    ours = _find(rows, "solve", "two_sided", 400, "hungarian")
+    if ours is None:
+        return None
+    lp = _find(rows, "solve", "two_sided", 400, "highs")
+    beside = "" if lp is None else f"; {lp.ratio:.2f}x HiGHS's linear program"
+    return (
+        f"hungarian takes {_seconds(ours.time_s)}{beside} (target <= 2 s)",
+        ours.time_s <= 2.0,
+    )
+
+
+def _forbidden(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    peer = _find(rows, "solve", "forbidden", 2000, "scipy")
+    if peer is None or math.isnan(peer.ratio):
+        return None
+    return (
+        f"hungarian takes {peer.ratio:.2f}x scipy's time given -inf and {peer.mem_ratio:.2f}x "
+        "its peak memory (target <= 1.1x, <= 1.5x)",
+        peer.ratio <= 1.1 and peer.mem_ratio <= 1.5,
+    )
+
+
+def _sparse(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    peer = _find(rows, "solve", "sparse", 5000, "scipy_sparse")
+    if peer is None or math.isnan(peer.ratio):
+        return None
+    return (
+        f"hungarian takes {peer.ratio:.1f}x scipy's sparse LAPJVsp on the same graph "
+        f"({_seconds(peer.time_s)} for LAPJVsp; target <= 3x)",
+        peer.ratio <= 3,
+    )
+
+
+def _maxmin(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    fair = _find(rows, "solve", "uniform", 4000, "maxmin")
+    best = _find(rows, "solve", "uniform", 4000, "hungarian")
+    if fair is None or best is None:
+        return None
+    ratio = fair.time_s / best.time_s
+    return (
+        f"maxmin takes {ratio:.2f}x hungarian's time ({_seconds(fair.time_s)}; target <= 1.5x)",
+        ratio <= 1.5,
+    )
+
+
 _RUN = "python benchmarks/run.py"
 TARGETS = (
     Target(
@@ -178,6 +236,37 @@ TARGETS = (
         "scoring 10,000x10,000 within 20x of np.full and 6 arrays of peak memory",
         f"{_RUN} --stages score --sizes 10000 --methods score,np_full --repeats 3",
         _scoring,
+    ),
+    Target(
+        "hungarian where no capacity can bind (2000 x 50, every column may take 2000) "
+        "in 0.5 s and 10x the input's memory",
+        f"{_RUN} --stages solve --cases unbinding --sizes 2000 --methods hungarian --repeats 5",
+        _unbinding,
+    ),
+    Target(
+        "hungarian with capacity 3 on both sides, 400 x 400, within 2 s",
+        f"{_RUN} --stages solve --cases two_sided --sizes 400 --methods hungarian,highs "
+        "--repeats 5",
+        _two_sided,
+    ),
+    Target(
+        "hungarian with 10 % of pairs forbidden within 1.1x scipy's time and 1.5x its "
+        "memory, 2000 x 2000",
+        f"{_RUN} --stages solve --cases forbidden --sizes 2000 --methods hungarian,scipy "
+        "--repeats 9",
+        _forbidden,
+    ),
+    Target(
+        "hungarian with 1 % of pairs allowed within 3x scipy's sparse solver, 5000 x 5000",
+        f"{_RUN} --stages solve --cases sparse --sizes 5000 --methods hungarian,scipy_sparse "
+        "--repeats 3",
+        _sparse,
+    ),
+    Target(
+        "maxmin within 1.5x hungarian's time, uniform 4000 x 4000",
+        f"{_RUN} --stages solve --cases uniform --sizes 4000 --methods hungarian,maxmin "
+        "--repeats 3",
+        _maxmin,
     ),
 )
 
@@ -303,8 +392,8 @@ COLOURS = (
     (("hungarian", "match_hungarian", "score"), "tab:blue"),
     (("maxmin", "match_maxmin"), "tab:brown"),
     (("gale_shapley", "match_stable"), "black"),
-    (("scipy",), "tab:orange"),
-    (("lapjv",), "tab:green"),
+    (("scipy", "scipy_sparse"), "tab:orange"),
+    (("lapjv", "highs"), "tab:green"),
     (("nx_full",), "tab:red"),
     (("nx_blossom",), "tab:purple"),
     (("matching",), "tab:olive"),
