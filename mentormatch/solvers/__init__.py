@@ -18,12 +18,23 @@ Which one to choose:
 * :func:`hungarian` -- the largest total weight (among matchings that pair
   as many as possible);
 * :func:`maxmin` -- the best worst pair first, then the best total;
-* :func:`gale_shapley` -- a stable matching, respecting each side's own view.
+* :func:`gale_shapley` -- a stable matching, respecting each side's own view;
+* :func:`best_stable` -- the stable matching best for a total, the sum of
+  ranks or the worst rank; :func:`stable_matchings` lists them all.
 """
 
 from mentormatch.solvers.assignment import hungarian
 from mentormatch.solvers.checks import blocking_pairs, is_stable
 from mentormatch.solvers.fairness import maxmin
+from mentormatch.solvers.lattice import best_stable, stable_matchings
 from mentormatch.solvers.stable import gale_shapley
 
-__all__ = ["blocking_pairs", "gale_shapley", "hungarian", "is_stable", "maxmin"]
+__all__ = [
+    "best_stable",
+    "blocking_pairs",
+    "gale_shapley",
+    "hungarian",
+    "is_stable",
+    "maxmin",
+    "stable_matchings",
+]
