@@ -2,13 +2,24 @@
 
 Messages read ``"<where>: expected <what>, got <what arrived>."``, where
 *where* names the parameter (``parameter 'weights' of hungarian``) or the
-table cell (``students table, row 's03', column 'capacity'``).
+table cell (``students table, row 's03', column 'capacity'``). :func:`fail`
+builds every one of them.
+
+Checks are declared, not written by hand: a closed set of strings goes
+through :func:`check_option`; a number through :func:`check_number` with an
+:class:`Interval` (in the spirit of scikit-learn's ``Interval``: the kind of
+number, the bounds, which ends are closed); a mapping of names to numbers
+through :func:`check_number_map`. Numpy scalars (``np.float32(0.5)``,
+``np.int64(3)``) are numbers; ``bool`` is not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
-from typing import Any
+import math
+from collections.abc import Collection, Hashable, Mapping
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -17,9 +28,17 @@ from numpy.typing import ArrayLike, NDArray
 from mentormatch.exceptions import InvalidInputError
 
 __all__ = [
+    "NON_NEGATIVE",
+    "NON_NEGATIVE_INT",
+    "POSITIVE",
+    "POSITIVE_INT",
+    "UNIT",
+    "Interval",
     "as_bool_mask",
     "as_capacity",
     "as_matrix",
+    "check_number",
+    "check_number_map",
     "check_option",
     "describe",
     "fail",
@@ -77,15 +96,101 @@ def listed(options: Collection[str]) -> str:
 def check_option(value: Any, name: str, owner: str, options: Collection[str]) -> str:
     """Check that ``value`` is one of a closed set of strings.
 
-    The message follows scikit-learn: "The 'method' parameter of match must be
-    one of {...}. Got 'x' instead."
+    "parameter 'method' of match: expected one of {'hungarian', 'maxmin',
+    'stable'}, got 'hungarain'."
     """
     if not isinstance(value, str) or value not in options:
-        raise InvalidInputError(
-            f"The {name!r} parameter of {owner} must be one of {listed(options)}. "
-            f"Got {describe(value)} instead."
-        )
+        raise fail(param_where(name, owner), f"one of {listed(options)}", describe(value))
     return value
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The numbers a parameter accepts: their kind and a range.
+
+    ``kind`` is :class:`numbers.Real` (any finite real number) or
+    :class:`numbers.Integral` (integers only); ``low`` and ``high`` bound the
+    range (``None``: unbounded) and ``closed`` says which bounds belong to it.
+    NaN and infinities are never accepted, nor are booleans.
+    """
+
+    kind: type[Real] | type[Integral]
+    low: float | None = None
+    high: float | None = None
+    closed: Literal["both", "left", "right", "neither"] = "both"
+
+    def __contains__(self, value: object) -> bool:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
+            return False
+        number = float(value)
+        if not math.isfinite(number):
+            return False
+        if self.low is not None:
+            left_closed = self.closed in ("both", "left")
+            if number < self.low or (number == self.low and not left_closed):
+                return False
+        if self.high is not None:
+            right_closed = self.closed in ("both", "right")
+            if number > self.high or (number == self.high and not right_closed):
+                return False
+        return True
+
+    @property
+    def expected(self) -> str:
+        """What the message says is expected, e.g. "a number in [0, 1)"."""
+        noun = "an integer" if self.kind is Integral else "a number"
+        left_closed = self.closed in ("both", "left")
+        if self.high is None and self.low == 0:
+            adjective = "non-negative" if left_closed else "positive"
+            return f"a {adjective} {'integer' if self.kind is Integral else 'number'}"
+        if self.high is None and self.low == 1 and left_closed and self.kind is Integral:
+            return "a positive integer"
+        if self.low is None and self.high is None:
+            return noun
+        if self.high is None:
+            return f"{noun} {'>=' if left_closed else '>'} {_num(self.low)}"
+        if self.low is None:
+            return f"{noun} {'<=' if self.closed in ('both', 'right') else '<'} {_num(self.high)}"
+        left = "[" if left_closed else "("
+        right = "]" if self.closed in ("both", "right") else ")"
+        return f"{noun} in {left}{_num(self.low)}, {_num(self.high)}{right}"
+
+
+def _num(bound: float | None) -> str:
+    return f"{bound:g}" if bound is not None else ""
+
+
+#: The intervals most parameters use.
+UNIT: Interval = Interval(Real, 0, 1)
+NON_NEGATIVE: Interval = Interval(Real, 0, None)
+POSITIVE: Interval = Interval(Real, 0, None, closed="neither")
+NON_NEGATIVE_INT: Interval = Interval(Integral, 0, None)
+POSITIVE_INT: Interval = Interval(Integral, 1, None)
+
+
+def check_number(value: Any, where: str, interval: Interval) -> Any:
+    """``value`` as a Python ``int`` or ``float`` when it lies in ``interval``, else an error.
+
+    ``where`` is a where-phrase (:func:`param_where`, :func:`table_where`, or
+    one with a key appended).
+    """
+    if value not in interval:
+        raise fail(where, interval.expected, describe(value))
+    return int(value) if interval.kind is Integral else float(value)
+
+
+def check_number_map(
+    values: Any, where: str, interval: Interval, keys: Collection[str] | None = None
+) -> dict[str, float]:
+    """A mapping of names to numbers in ``interval`` (names from ``keys`` when given)."""
+    if not isinstance(values, Mapping):
+        raise fail(where, "a mapping of names to numbers", describe(values))
+    out: dict[str, float] = {}
+    for key, value in values.items():
+        if keys is not None and key not in keys:
+            raise fail(where, f"names from {listed(keys)}", describe(key))
+        out[str(key)] = float(check_number(value, f"{where}, key {key!r}", interval))
+    return out
 
 
 def as_matrix(value: ArrayLike, name: str, owner: str) -> NDArray[np.float64]:

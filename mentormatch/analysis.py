@@ -14,12 +14,21 @@ import html
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch._validation import (
+    POSITIVE_INT,
+    Interval,
+    check_number,
+    check_option,
+    describe,
+    fail,
+    param_where,
+)
 from mentormatch.cohort import Cohort
 from mentormatch.matching import METHODS, Matching, match
 from mentormatch.metrics import summary
@@ -67,6 +76,8 @@ def compare(
         raise fail(param_where("methods", "compare"), "at least one method", "none")
     if len(set(methods)) != len(methods):
         raise fail(param_where("methods", "compare"), "each method once", repr(methods))
+    for method in methods:
+        check_option(method, "methods", "compare", METHODS)
     rows = [summary(match(scores, method=m, **match_options)) for m in methods]
     table = pd.DataFrame(rows, index=pd.Index(methods, name="method"))
     table = table.infer_objects()
@@ -184,14 +195,8 @@ def sensitivity(
     if not isinstance(scorer, Scorer):
         raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
     check_option(method, "method", owner, METHODS)
-    if not isinstance(spread, (int, float)) or isinstance(spread, bool) or not 0 <= spread < 1:
-        raise fail(param_where("spread", owner), "a number in [0, 1)", describe(spread))
-    if (
-        not isinstance(n_samples, (int, np.integer))
-        or isinstance(n_samples, bool)
-        or n_samples < 1
-    ):
-        raise fail(param_where("n_samples", owner), "a positive integer", describe(n_samples))
+    spread = check_number(spread, param_where("spread", owner), Interval(Real, 0, 1, "left"))
+    n_samples = check_number(n_samples, param_where("n_samples", owner), POSITIVE_INT)
     generator = np.random.default_rng(rng)
 
     scores = scorer.score(cohort)

@@ -28,7 +28,18 @@ from numpy.typing import DTypeLike, NDArray
 
 from mentormatch._arrays import codes, incidence, row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of
-from mentormatch._validation import check_option, describe, fail, is_missing, param_where
+from mentormatch._validation import (
+    NON_NEGATIVE,
+    POSITIVE,
+    UNIT,
+    check_number,
+    check_number_map,
+    check_option,
+    describe,
+    fail,
+    is_missing,
+    param_where,
+)
 
 __all__ = [
     "DEFAULT_ATTRIBUTE_WEIGHTS",
@@ -116,8 +127,8 @@ def programme(
            [0.5, 0.5],
            [0. , 0.5]])
     """
-    _check_unit("partial", partial, "programme")
-    _check_unit("neutral", neutral, "programme")
+    partial = check_number(partial, param_where("partial", "programme"), UNIT)
+    neutral = check_number(neutral, param_where("neutral", "programme"), UNIT)
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
     vocabulary: dict[Any, int] = {}
     student_codes = codes(list(students["programme"]), vocabulary)
@@ -389,11 +400,14 @@ def diversity(
     array([[0.83],
            [0.  ]])
     """
-    _check_unit("neutral", neutral, "diversity")
+    neutral = check_number(neutral, param_where("neutral", "diversity"), UNIT)
     weights = dict(DEFAULT_ATTRIBUTE_WEIGHTS)
-    weights.update(_check_weights(attribute_weights, "attribute_weights", "diversity"))
+    if attribute_weights is not None:
+        where = param_where("attribute_weights", "diversity")
+        weights.update(check_number_map(attribute_weights, where, NON_NEGATIVE))
     scale = dict(DEFAULT_SCALES)
-    scale.update(_check_weights(scales, "scales", "diversity", positive=True))
+    if scales is not None:
+        scale.update(check_number_map(scales, param_where("scales", "diversity"), POSITIVE))
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
 
     # Attributes with few distinct values (categories, language sets) are
@@ -499,25 +513,3 @@ def _set_difference(
     union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
     known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
     return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
-
-
-def _check_unit(name: str, value: float, owner: str) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise fail(param_where(name, owner), "a number in [0, 1]", describe(value))
-
-
-def _check_weights(
-    values: Mapping[str, float] | None, name: str, owner: str, *, positive: bool = False
-) -> dict[str, float]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise fail(param_where(name, owner), "a mapping of names to numbers", describe(values))
-    out = {}
-    for key, value in values.items():
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
-        if not ok or value < 0 or (positive and value == 0):
-            what = "a positive number" if positive else "a non-negative number"
-            raise fail(f"{param_where(name, owner)}, key {key!r}", what, describe(value))
-        out[str(key)] = float(value)
-    return out

@@ -28,7 +28,17 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, stats
 
-from mentormatch._validation import check_option, describe, fail, param_where, table_where
+from mentormatch._validation import (
+    NON_NEGATIVE,
+    POSITIVE_INT,
+    UNIT,
+    check_number,
+    check_option,
+    describe,
+    fail,
+    param_where,
+    table_where,
+)
 from mentormatch.cohort import Cohort, _read_csv
 from mentormatch.exceptions import UnreliableFitWarning
 from mentormatch.matching import Matching
@@ -496,9 +506,8 @@ def evaluate(
 
 
 def _positive_int(value: Any, name: str, owner: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise fail(param_where(name, owner), "a positive integer", describe(value))
-    return int(value)
+    number: int = check_number(value, param_where(name, owner), POSITIVE_INT)
+    return number
 
 
 # --------------------------------------------------------------------------- calibrate
@@ -857,18 +866,14 @@ def make_ratings(
                 f"criterion names from {list(components)}",
                 repr(name),
             )
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise fail(
-                f"{param_where('weights', owner)}, key {name!r}", "a weight >= 0", describe(value)
-            )
+        truth[name] = check_number(
+            value, f"{param_where('weights', owner)}, key {name!r}", NON_NEGATIVE
+        )
     total_weight = sum(truth.values())
     if not total_weight > 0:
         raise fail(param_where("weights", owner), "at least one positive weight", "all zero")
-    for value, name in ((noise, "noise"), (missing, "missing")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise fail(param_where(name, owner), "a number >= 0", describe(value))
-    if missing > 1:
-        raise fail(param_where("missing", owner), "a share in [0, 1]", describe(missing))
+    noise = check_number(noise, param_where("noise", owner), NON_NEGATIVE)
+    missing = check_number(missing, param_where("missing", owner), UNIT)
     low, high = scale
     if not (isinstance(low, int) and isinstance(high, int) and low < high):
         raise fail(

@@ -21,7 +21,17 @@ from numpy.typing import ArrayLike, NDArray
 from mentormatch import criteria as _criteria
 from mentormatch._arrays import codes, incidence, row_blocks
 from mentormatch._catalogue import discipline_of
-from mentormatch._validation import check_option, describe, fail, is_missing, listed, param_where
+from mentormatch._validation import (
+    NON_NEGATIVE,
+    UNIT,
+    check_number,
+    check_option,
+    describe,
+    fail,
+    is_missing,
+    listed,
+    param_where,
+)
 from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
 
 __all__ = ["PairExplanation", "Scorer", "Scores"]
@@ -54,10 +64,7 @@ def _check_weight_map(
     for key, value in weights.items():
         if key not in known:
             raise fail(where, f"criterion names from {listed(known)}", f"{describe(key)}")
-        number = value if isinstance(value, (int, float, np.number)) else None
-        if number is None or isinstance(value, bool) or not np.isfinite(number) or number < 0:
-            raise fail(f"{where}, key {key!r}", "a non-negative finite number", describe(value))
-        out[key] = float(number)
+        out[key] = check_number(value, f"{where}, key {key!r}", NON_NEGATIVE)
     if sum(out.values()) <= 0:
         raise fail(where, "at least one positive weight", "all zero")
     return out
@@ -179,13 +186,11 @@ class Scorer:
             else _check_weight_map(manager_weights, "manager_weights", known)
         )
         self.options = self._check_options(options)
-        self.preference_bonus = _non_negative(preference_bonus, "preference_bonus")
+        self.preference_bonus: float = check_number(
+            preference_bonus, param_where("preference_bonus", "Scorer"), NON_NEGATIVE
+        )
         if min_score is not None:
-            _non_negative(min_score, "min_score")
-            if min_score > 1:
-                raise fail(
-                    param_where("min_score", "Scorer"), "a number in [0, 1]", describe(min_score)
-                )
+            min_score = check_number(min_score, param_where("min_score", "Scorer"), UNIT)
         self.min_score = min_score
         if not isinstance(share_language, (bool, np.bool_)):
             raise fail(
@@ -432,13 +437,6 @@ def _check_component(
         i, j = np.argwhere(bad)[0]
         raise fail(where, "values in [0, 1]", f"{array[i, j]} at [{i}, {j}]")
     return array
-
-
-def _non_negative(value: Any, name: str) -> float:
-    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-    if not ok or not np.isfinite(value) or value < 0:
-        raise fail(param_where(name, "Scorer"), "a non-negative number", describe(value))
-    return float(value)
 
 
 @dataclass(frozen=True, repr=False, eq=False)

@@ -17,7 +17,15 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mentormatch import _catalogue as cat
-from mentormatch._validation import describe, fail, param_where
+from mentormatch._validation import (
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    UNIT,
+    check_number,
+    describe,
+    fail,
+    param_where,
+)
 from mentormatch.cohort import Cohort
 
 __all__ = ["make_cohort"]
@@ -336,12 +344,12 @@ def _synthetic_frames(
     avoid_rate: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The students and managers tables behind :func:`make_cohort` (same parameters)."""
-    n_s = _check_count(n_students, "n_students", minimum=1, side="student")
-    n_m = _check_count(n_managers, "n_managers", minimum=1, side="manager")
+    n_s = _check_count(n_students, "n_students", side="student")
+    n_m = _check_count(n_managers, "n_managers", side="manager")
     s_cap = _check_capacity(student_capacity, "student_capacity")
     m_cap = _check_capacity(manager_capacity, "manager_capacity")
-    k = _check_count(n_preferences, "n_preferences", minimum=0)
-    rate = _check_rate(avoid_rate, "avoid_rate")
+    k: int = check_number(n_preferences, param_where("n_preferences", _OWNER), NON_NEGATIVE_INT)
+    rate: float = check_number(avoid_rate, param_where("avoid_rate", _OWNER), UNIT)
     root = _as_generator(rng)
     s_rng, m_rng, s_cap_rng, m_cap_rng, links_rng = root.spawn(5)
 
@@ -446,30 +454,19 @@ def _synthetic_frames(
 # --- Parameter checks ---------------------------------------------------------------------
 
 
-def _as_int(value: object) -> int | None:
-    """``value`` as an int when it is an integer (not a bool), else ``None``."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-        return int(value)
-    return None
-
-
-def _check_count(value: object, name: str, *, minimum: int, side: str = "") -> int:
-    number = _as_int(value)
-    if number is None or number < minimum:
-        expected = (
-            "a non-negative integer"
-            if minimum == 0
-            else f"a positive integer (a cohort needs at least one {side})"
-        )
+def _check_count(value: object, name: str, *, side: str) -> int:
+    if value not in POSITIVE_INT:
+        expected = f"{POSITIVE_INT.expected} (a cohort needs at least one {side})"
         raise fail(param_where(name, _OWNER), expected, describe(value))
+    number: int = check_number(value, param_where(name, _OWNER), POSITIVE_INT)
     return number
 
 
 def _check_capacity(value: object, name: str) -> tuple[int, int]:
     bounds = (value, value) if not isinstance(value, tuple) else value
-    if len(bounds) == 2:
-        low, high = _as_int(bounds[0]), _as_int(bounds[1])
-        if low is not None and high is not None and 1 <= low <= high:
+    if len(bounds) == 2 and bounds[0] in POSITIVE_INT and bounds[1] in POSITIVE_INT:
+        low, high = int(bounds[0]), int(bounds[1])
+        if low <= high:
             return low, high
     got = repr(value) if isinstance(value, tuple) and len(repr(value)) <= 40 else describe(value)
     raise fail(
@@ -477,16 +474,6 @@ def _check_capacity(value: object, name: str) -> tuple[int, int]:
         "a positive integer or a (low, high) tuple of integers with 1 <= low <= high",
         got,
     )
-
-
-def _check_rate(value: object, name: str) -> float:
-    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    ):
-        rate = float(value)
-        if 0.0 <= rate <= 1.0:
-            return rate
-    raise fail(param_where(name, _OWNER), "a number in [0, 1]", describe(value))
 
 
 def _as_generator(rng: object) -> np.random.Generator:

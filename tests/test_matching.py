@@ -220,11 +220,11 @@ def test_fixed_pair_forbidden_by_rule_is_infeasible() -> None:
     [
         (
             {"method": "hungarain"},
-            r"The 'method' parameter of match must be one of \{'hungarian', 'maxmin', 'stable'\}. Got 'hungarain' instead.",
+            r"parameter 'method' of match: expected one of \{'hungarian', 'maxmin', 'stable'\}, got 'hungarain'.",
         ),
         (
             {"proposer": "mentors"},
-            r"The 'proposer' parameter of match must be one of \{'managers', 'students'\}. Got 'mentors' instead.",
+            r"parameter 'proposer' of match: expected one of \{'managers', 'students'\}, got 'mentors'.",
         ),
     ],
 )

@@ -87,7 +87,9 @@ def test_ranks_by_hand() -> None:
 
 def test_partner_ranks_bad_side() -> None:
     pairing = mm.match(tiny())
-    with pytest.raises(InvalidInputError, match=r"The 'side' parameter of partner_ranks"):
+    with pytest.raises(
+        InvalidInputError, match=r"parameter 'side' of partner_ranks: expected one of"
+    ):
         mm.partner_ranks(pairing, "mentors")
 
 
@@ -119,7 +121,10 @@ def test_compare_shape_and_errors() -> None:
         ([], r"parameter 'methods' of compare: expected at least one method"),
         (["stable", "stable"], r"expected each method once"),
         ("stable", r"expected a list of method names"),
-        (["stabel"], r"The 'method' parameter of match must be one of"),
+        (
+            ["stabel"],
+            r"parameter 'methods' of compare: expected one of \{.*'stable'.*\}, got 'stabel'",
+        ),
     ):
         with pytest.raises(InvalidInputError, match=match):
             mm.compare(scores, methods=bad)
@@ -153,7 +158,7 @@ def test_sensitivity_survival_counts_add_up() -> None:
     [
         ({"spread": 1.0}, r"parameter 'spread' of sensitivity: expected a number in \[0, 1\)"),
         ({"n_samples": 0}, r"parameter 'n_samples' of sensitivity: expected a positive integer"),
-        ({"method": "best"}, r"The 'method' parameter of sensitivity must be one of"),
+        ({"method": "best"}, r"parameter 'method' of sensitivity: expected one of"),
     ],
 )
 def test_sensitivity_bad_parameters(kwargs: dict[str, Any], match: str) -> None:

@@ -44,7 +44,9 @@ def test_heatmap_marks_pairs_and_forbidden(scores: mm.Scores) -> None:
 def test_heatmap_on_given_axes_and_bad_criterion(scores: mm.Scores) -> None:
     _, ax = plt.subplots()
     assert plot.score_heatmap(scores, ax=ax) is ax
-    with pytest.raises(InvalidInputError, match=r"The 'criterion' parameter of score_heatmap"):
+    with pytest.raises(
+        InvalidInputError, match=r"parameter 'criterion' of score_heatmap: expected one of"
+    ):
         plot.score_heatmap(scores, criterion="charm")
 
 
