@@ -263,7 +263,10 @@ def _unit_assignment(w: NDArray[np.float64], ok: NDArray[np.bool_]) -> Pairs:
     if n > m:
         cols, rows = _unit_assignment(w.T, ok.T)
         return rows, cols
-    cost = np.where(ok, -w, np.inf)
+    # Negated in place and C-ordered, so that linear_sum_assignment (which
+    # minimises) works on this one copy instead of making another.
+    cost = np.negative(w, order="C")
+    cost[~ok] = np.inf
     try:
         # Pairs every row when that is possible; otherwise says so at once.
         rows, cols = linear_sum_assignment(cost)
