@@ -20,12 +20,14 @@ Which one to choose:
 * :func:`maxmin` -- the best worst pair first, then the best total;
 * :func:`gale_shapley` -- a stable matching, respecting each side's own view;
 * :func:`best_stable` -- the stable matching best for a total, the sum of
-  ranks or the worst rank; :func:`stable_matchings` lists them all.
+  ranks or the worst rank; :func:`stable_matchings` lists them all;
+* :func:`k_best` -- the best, second-best, ... matchings of :func:`hungarian`.
 """
 
 from mentormatch.solvers.assignment import hungarian
 from mentormatch.solvers.checks import blocking_pairs, is_stable
 from mentormatch.solvers.fairness import maxmin
+from mentormatch.solvers.kbest import k_best
 from mentormatch.solvers.lattice import best_stable, stable_matchings
 from mentormatch.solvers.stable import gale_shapley
 
@@ -35,6 +37,7 @@ __all__ = [
     "gale_shapley",
     "hungarian",
     "is_stable",
+    "k_best",
     "maxmin",
     "stable_matchings",
 ]
