@@ -59,9 +59,9 @@ def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "student": pairs["student_id"],
-            "programme": cohort._students["programme"].to_numpy()[pairing.rows],
+            "programme": cohort.column("students", "programme")[pairing.rows],
             "manager": pairs["manager_id"],
-            "unit": cohort._managers["unit"].to_numpy()[pairing.cols],
+            "unit": cohort.column("managers", "unit")[pairing.cols],
             "score": pairs["score"].round(2),
         }
     )

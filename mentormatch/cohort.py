@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +199,19 @@ def _number(value: Any) -> float | None:
         return float("nan")
 
 
+def _validated(
+    students: Any, managers: Any, value_sep: Any, owner: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' tables checked and normalised, with their references to each other."""
+    if not isinstance(value_sep, str) or not value_sep:
+        raise fail(param_where("value_sep", owner), "a non-empty string", describe(value_sep))
+    s = _normalise(students, "students", "students", owner, value_sep)
+    m = _normalise(managers, "managers", "managers", owner, value_sep)
+    _check_references(s, "students", {ident: i for i, ident in enumerate(m["id"])})
+    _check_references(m, "managers", {ident: i for i, ident in enumerate(s["id"])})
+    return s, m
+
+
 def _capacity(values: list[Any] | None, ids: list[str | None], side: Side, n: int) -> Any:
     result = np.ones(n, dtype=np.int64)
     for pos, value in enumerate(values or ()):
@@ -249,9 +263,22 @@ def _check_references(table: pd.DataFrame, side: Side, other_ids: Mapping[str, i
 class Cohort:
     """The validated participants of one mentoring programme.
 
-    Build one with :meth:`from_frames` or :meth:`from_csv` (or
-    :func:`~mentormatch.make_cohort` for synthetic people). A cohort never
-    changes after it is built, and building it never changes its inputs.
+    Build one from two DataFrames (``Cohort(students, managers)``, the same
+    as :meth:`from_frames`), with :meth:`from_csv`, or with
+    :func:`~mentormatch.make_cohort` for synthetic people. The tables are
+    validated and normalised on the way in. A cohort never changes after it
+    is built, and building it never changes its inputs.
+
+    Parameters
+    ----------
+    students : pandas.DataFrame
+        One row per student (mentor), with at least ``id``, ``programme``
+        and ``interests``.
+    managers : pandas.DataFrame
+        One row per manager (mentee), with at least ``id``, ``unit`` and
+        ``interests``.
+    value_sep : str, default ";"
+        Separator of several values written as text in one cell.
 
     Attributes
     ----------
@@ -321,8 +348,19 @@ class Cohort:
     student_index: Mapping[str, int]
     manager_index: Mapping[str, int]
 
-    def __init__(self, students: pd.DataFrame, managers: pd.DataFrame) -> None:
-        # Private: the classmethods validate, then call this.
+    def __init__(
+        self, students: pd.DataFrame, managers: pd.DataFrame, *, value_sep: str = ";"
+    ) -> None:
+        self._set(*_validated(students, managers, value_sep, "Cohort"))
+
+    @classmethod
+    def _trusted(cls, students: pd.DataFrame, managers: pd.DataFrame) -> Cohort:
+        """A cohort of tables this module has already normalised and checked (no copy)."""
+        cohort = cls.__new__(cls)
+        cohort._set(students, managers)
+        return cohort
+
+    def _set(self, students: pd.DataFrame, managers: pd.DataFrame) -> None:
         student_ids = tuple(students["id"])
         manager_ids = tuple(managers["id"])
         for name, value in (
@@ -377,15 +415,7 @@ class Cohort:
         ...
         mentormatch.exceptions.InvalidInputError: managers table, row 'm1', column 'avoid': expected ids of the students table, got 's2', which is not one.
         """
-        owner = "Cohort.from_frames"
-        if not isinstance(value_sep, str) or not value_sep:
-            raise fail(param_where("value_sep", owner), "a non-empty string", describe(value_sep))
-        s = _normalise(students, "students", "students", owner, value_sep)
-        m = _normalise(managers, "managers", "managers", owner, value_sep)
-        cohort = cls(s, m)
-        _check_references(s, "students", cohort.manager_index)
-        _check_references(m, "managers", cohort.student_index)
-        return cohort
+        return cls._trusted(*_validated(students, managers, value_sep, "Cohort.from_frames"))
 
     @classmethod
     def from_csv(
@@ -477,10 +507,87 @@ class Cohort:
         """The number of managers."""
         return len(self.manager_ids)
 
+    def columns(self, side: Side) -> tuple[str, ...]:
+        """The column names of one side's normalised table.
+
+        Parameters
+        ----------
+        side : {"students", "managers"}
+
+        Returns
+        -------
+        tuple of str
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> mm.make_cohort(2, 2, rng=0).columns("students")[:3]
+        ('id', 'programme', 'interests')
+        """
+        return tuple(self._side(side, "Cohort.columns").columns)
+
+    def column(self, side: Side, name: str) -> NDArray[Any]:
+        """One column of one side's table, in table order, read-only (no copy).
+
+        Parameters
+        ----------
+        side : {"students", "managers"}
+        name : str
+            A column of that side (see :meth:`columns`).
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            A read-only view: several values in one cell are tuples.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> cohort = mm.make_cohort(3, 2, rng=0)
+        >>> cohort.column("managers", "id").tolist()
+        ['m01', 'm02']
+        >>> cohort.column("students", "capacity").flags.writeable
+        False
+        """
+        owner = "Cohort.column"
+        table = self._side(side, owner)
+        check_option(name, "name", owner, tuple(table.columns))
+        view = table[name].to_numpy().view()
+        view.flags.writeable = False
+        return view
+
+    def _side(self, side: Side, owner: str) -> pd.DataFrame:
+        check_option(side, "side", owner, ("students", "managers"))
+        return self._students if side == "students" else self._managers
+
     def table(self, side: Side) -> pd.DataFrame:
-        """The normalised table of one side, by name (a copy)."""
-        check_option(side, "side", "Cohort.table", ("students", "managers"))
-        return self.students if side == "students" else self.managers
+        """The normalised table of one side, by name (a copy); deprecated.
+
+        .. deprecated:: 0.1.0
+            Use :attr:`students` or :attr:`managers` for a table, and
+            :meth:`column` for one column.
+
+        Parameters
+        ----------
+        side : {"students", "managers"}
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> mm.make_cohort(2, 2, rng=0).students.shape[0]  # instead of .table("students")
+        2
+        """
+        warnings.warn(
+            "Cohort.table(side) is deprecated: use Cohort.students, Cohort.managers "
+            "or Cohort.column(side, name)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._side(side, "Cohort.table").copy()
 
     def without(self, *, students: Iterable[str] = (), managers: Iterable[str] = ()) -> Cohort:
         """A cohort without some people: for re-matching after a drop-out.
@@ -537,7 +644,7 @@ class Cohort:
             if len(kept) == 0:
                 raise fail(param_where(side, owner), f"to leave at least one of the {side}", "all")
             tables.append(kept)
-        return Cohort(tables[0], tables[1])
+        return Cohort._trusted(tables[0], tables[1])
 
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The two tables in input form: several values as lists.

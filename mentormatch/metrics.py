@@ -143,9 +143,9 @@ def summary(matching: Matching) -> pd.Series:
     figures["unmatched_students"] = n_s_out
     figures["unmatched_managers"] = n_m_out
 
-    programmes = cohort._students["programme"].to_numpy(dtype=object)[rows]
-    education = cohort._managers["education"].to_numpy(dtype=object)[cols]
-    units = cohort._managers["unit"].to_numpy(dtype=object)[cols]
+    programmes = cohort.column("students", "programme")[rows]
+    education = cohort.column("managers", "education")[cols]
+    units = cohort.column("managers", "unit")[cols]
     known = [not is_missing(e) for e in education]
     differ = [
         discipline_of(p) != discipline_of(e)
@@ -156,8 +156,8 @@ def summary(matching: Matching) -> pd.Series:
     combos = pd.Series(list(zip(programmes, units, strict=True)), dtype=object).value_counts()
     share = combos.to_numpy(dtype=np.float64) / max(n, 1)
     figures["programme_unit_entropy"] = float(-(share * np.log2(share)).sum()) if n else 0.0
-    s_interests = cohort._students["interests"].to_numpy(dtype=object)[rows]
-    m_interests = cohort._managers["interests"].to_numpy(dtype=object)[cols]
+    s_interests = cohort.column("students", "interests")[rows]
+    m_interests = cohort.column("managers", "interests")[cols]
     shared = [bool(set(a) & set(b)) for a, b in zip(s_interests, m_interests, strict=True)]
     figures["interest_coverage"] = stat(np.mean, shared)
     return pd.Series(figures, name=matching.method, dtype=object)

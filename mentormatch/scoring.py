@@ -32,7 +32,7 @@ from mentormatch._validation import (
     listed,
     param_where,
 )
-from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort
+from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort, Side
 
 __all__ = ["PairExplanation", "Scorer", "Scores"]
 
@@ -553,8 +553,8 @@ class Scores:
             }
         )
         table["contribution"] = table["value"] * table["weight"]
-        s = self.cohort._students.iloc[i]
-        m = self.cohort._managers.iloc[j]
+        s = _person(self.cohort, "students", i)
+        m = _person(self.cohort, "managers", j)
         shared = tuple(x for x in s["interests"] if x in set(m["interests"]))
         differs, same = _compare_attributes(s, m)
         reasons = tuple(
@@ -628,8 +628,13 @@ class Scores:
         )
 
 
+def _person(cohort: Cohort, side: Side, position: int) -> dict[str, Any]:
+    """One row of a side's table, by column name."""
+    return {name: cohort.column(side, name)[position] for name in cohort.columns(side)}
+
+
 def _compare_attributes(
-    s: pd.Series, m: pd.Series
+    s: Mapping[str, Any], m: Mapping[str, Any]
 ) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
     """Which perspective attributes differ, and which are the same, for one pair."""
     differs: list[tuple[str, str, str]] = []
