@@ -8,9 +8,7 @@ double loop written here (never by calling ``blocking_pairs``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
-from unittest import mock
 
 import numpy as np
 import pytest
@@ -52,21 +50,40 @@ def transposed(inst: Instance) -> Instance:
     return ru.T, pu.T, None if allowed is None else allowed.T, rcap, pcap
 
 
-def small_batches(first: int, block: int, few_rows: int) -> AbstractContextManager[Any]:
-    """Shrink the batching constants so small instances take every code path."""
-    return mock.patch.multiple(
-        stable_module,
-        _FIRST_BATCH=first,
-        _FEW_ROWS=few_rows,
-        _group_size=lambda n_cols, k: block,
+# The routes through the solver: (prefix, batch, group, by_order) of
+# stable._solve. Tiny prefixes and scan batches make small instances use the
+# scans and the column groups; by_order=False keeps instances whose rows share
+# one order on the general route.
+ROUTES = [
+    None,
+    (0, 1, 1, False),
+    (0, 2, 1, False),
+    (1, 1, 1, False),
+    (1, 3, 2, False),
+    (2, 1, 3, False),
+    (3, 2, 2, False),
+    (16, 16, None, False),
+]
+
+
+def solve_by(inst: Instance, route: tuple[int, int, int | None, bool] | None) -> set[Pair]:
+    if route is None:
+        return as_pairs(*solve(inst))
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    prefix, batch, group, by_order = route
+    rows, cols = stable_module._solve(
+        pu,
+        ru,
+        allowed,
+        np.asarray(caps_of(pcap, n), dtype=np.int64),
+        np.asarray(caps_of(rcap, m), dtype=np.int64),
+        prefix=prefix,
+        batch=batch,
+        group=group,
+        by_order=by_order,
     )
-
-
-BATCHINGS = [None, (1, 1, 0), (1, 2, 0), (2, 3, 0), (3, 2, 0), (1, 2, 100), (2, 1, 2)]
-
-
-def batching(config: tuple[int, int, int] | None) -> AbstractContextManager[Any]:
-    return nullcontext() if config is None else small_batches(*config)
+    return as_pairs(rows, cols)
 
 
 @given(
@@ -76,25 +93,30 @@ def batching(config: tuple[int, int, int] | None) -> AbstractContextManager[Any]
     st.integers(1, 9),
     st.integers(0, 2**32 - 1),
 )
-def test_batches_are_each_rows_best_columns_down_to_the_kth_value(
+def test_prefixes_are_prefixes_of_each_rows_list(
     n: int, m: int, k: int, group: int, seed: int
 ) -> None:
-    # The batch rule, on its own: every finite entry at least the k-th
-    # largest finite value, best first, ties by column; -inf never included.
+    # The prefix rule, on its own: each row gets the start of its list
+    # (finite entries, best first, ties by column), at most k long, exactly
+    # k long when its values are distinct, and "complete" only when whole.
     rng = np.random.default_rng(seed)
-    values = rng.integers(0, 6, (n, m)).astype(np.float64)
+    levels = int(rng.choice([3, 6, 10**6]))
+    values = rng.integers(0, levels, (n, m)).astype(np.float64)
     values[rng.random((n, m)) < 0.2] = -np.inf
-    with mock.patch.object(stable_module, "_group_size", return_value=group):
-        rows, cols, thresholds = stable_module._top_batches(values, k)
-    expected: list[Pair] = []
+    rows, cols, complete = stable_module._top_prefixes(values, k, group)
+    got: list[list[int]] = [[] for _ in range(n)]
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        got[i].append(j)
     for i in range(n):
-        finite = sorted((-values[i, j], j) for j in range(m) if values[i, j] > -np.inf)
-        kth = -finite[k - 1][0] if len(finite) >= k else -np.inf
-        batch = [(i, j) for v, j in finite if -v >= kth]
-        expected += batch
-        # The threshold may say "nothing left" only when that is true.
-        assert thresholds[i] == kth or (thresholds[i] == -np.inf and len(batch) == len(finite))
-    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+        ranked = [
+            j for _, j in sorted((-values[i, j], j) for j in range(m) if values[i, j] > -np.inf)
+        ]
+        assert got[i] == ranked[: len(got[i])]
+        assert len(got[i]) <= k
+        finite = values[i][values[i] > -np.inf]
+        if np.unique(finite).size == finite.size:
+            assert len(got[i]) == min(k, finite.size)
+        assert not complete[i] or got[i] == ranked
 
 
 # --------------------------------------------------------------------------
@@ -118,14 +140,13 @@ def test_output_has_no_blocking_pairs(inst: Instance) -> None:
 
 
 @given(st_stable_instance(max_side=5, proposer_capacity=True, receiver_capacity=True))
-def test_agrees_with_reference_deferred_acceptance_on_every_batching(inst: Instance) -> None:
+def test_agrees_with_reference_deferred_acceptance_on_every_route(inst: Instance) -> None:
     # With ties broken by index the proposer-optimal stable matching is
-    # unique, so any correct deferred acceptance returns it; the tiny batch
-    # sizes make small instances use the refills and the column groups.
+    # unique, so any correct deferred acceptance returns it, whatever the
+    # route (see ROUTES).
     expected = reference_deferred_acceptance(inst)
-    for config in BATCHINGS:
-        with batching(config):
-            assert as_pairs(*solve(inst)) == expected, config
+    for route in ROUTES:
+        assert solve_by(inst, route) == expected, route
 
 
 @given(st_stable_instance(max_side=6, strict=True))
@@ -293,23 +314,35 @@ def test_malkevitch_ten_stable_marriages_4x4() -> None:
 
 
 # --------------------------------------------------------------------------
-# Larger instances: the batching and column-group code paths at real sizes
+# Larger instances: the prefixes, scans and column groups at real sizes,
+# and the markets where deferred acceptance makes about n**2 / 2 proposals
 # --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("n", "m", "levels", "density", "max_capacity", "seed"),
+    ("n", "m", "levels", "density", "max_capacity", "seed", "rows_agree"),
     [
-        (300, 300, None, 1.0, 1, 0),
-        (400, 290, 4, 1.0, 1, 1),
-        (260, 520, None, 0.3, 1, 2),
-        (300, 300, 3, 0.8, 3, 3),
-        (350, 700, None, 0.9, 2, 4),
-        (500, 300, 1000, 1.0, 1, 5),
+        (300, 300, None, 1.0, 1, 0, False),
+        (400, 290, 4, 1.0, 1, 1, False),
+        (260, 520, None, 0.3, 1, 2, False),
+        (300, 300, 3, 0.8, 3, 3, False),
+        (350, 700, None, 0.9, 2, 4, False),
+        (500, 300, 1000, 1.0, 1, 5, False),
+        (600, 300, None, 1.0, 1, 6, False),
+        (300, 300, None, 1.0, 1, 7, True),
+        (300, 200, 5, 1.0, 3, 8, True),
+        (300, 300, 1, 1.0, 1, 9, False),
+        (250, 300, 1, 0.9, 2, 10, False),
     ],
 )
 def test_large_instances_agree_with_reference_and_are_stable(
-    n: int, m: int, levels: int | None, density: float, max_capacity: int, seed: int
+    n: int,
+    m: int,
+    levels: int | None,
+    density: float,
+    max_capacity: int,
+    seed: int,
+    rows_agree: bool,
 ) -> None:
     rng = np.random.default_rng(seed)
 
@@ -319,6 +352,9 @@ def test_large_instances_agree_with_reference_and_are_stable(
         return rng.integers(0, levels, (n, m)).astype(np.float64)
 
     pu, ru = utilities(), utilities()
+    if rows_agree:
+        # Every row ranks the columns alike (by different values).
+        pu = np.sort(pu, axis=1)[:, rng.permutation(m)]
     allowed = None if density == 1.0 else rng.random((n, m)) < density
     pcap = None if max_capacity == 1 else rng.integers(0, max_capacity + 1, n)
     rcap = None if max_capacity == 1 else rng.integers(0, max_capacity + 1, m)

@@ -5,16 +5,43 @@ together than with the partners they were given. Rows propose, columns hold
 their best offers. Capacities make it many-to-one (or many-to-many), and the
 ``allowed`` mask gives incomplete preference lists.
 
-Each proposer walks down its own preference list, but the lists are never
-sorted in full: a proposer is handed a short batch of its best remaining
-columns, and the next batch is computed only if it runs out. The running time
-therefore follows the proposals actually made, which on random preferences is
-far fewer than the ``n_rows * n_cols`` entries of the utility matrices.
+The preference lists are never sorted. Each row is first handed a short
+prefix of its list (its best few columns, found by one vectorised selection
+over all rows), and proposes down it one column at a time. A row that has
+used up its prefix and still has room finds its next proposal by a *scan*:
+one pass of numpy over its row that picks, among the columns that would
+accept it now, the one it likes best. Every column it passes over would
+reject it, and would go on rejecting it, since a column's worst held offer
+only ever improves; so the scan makes, in one step, all the proposals that
+deferred acceptance would have made one by one and seen rejected. The order
+in which proposals are made does not change the outcome of deferred
+acceptance, so the result is the proposer-optimal stable matching, exactly.
+
+Why it terminates, and in how much work. Every proposal is a (row, column)
+pair that has not been proposed before: a prefix is walked forwards, and a
+scan never returns a column the row holds (those are excluded) or has
+proposed to (that column rejected or displaced the row, so it holds as many
+rows it prefers as it has places, and its worst held offer has only risen
+since). Hence at most ``n_rows * n_cols`` proposals, each costing O(1) (a
+logarithm when a column with room for several keeps a heap) or, for a scan,
+O(n_cols). A scan that finds nothing retires its row for good, for the same
+reason. The numpy routines called are selections (``partition``,
+``argpartition``: introselect, linear in the worst case), ``lexsort``,
+``argmax`` and elementwise operations: none iterates to a tolerance, so none
+can loop.
+
+On random preferences a row makes about ln(n_cols) proposals and almost all
+come from its prefix. When the rows agree on their rankings (or all
+utilities are equal) deferred acceptance needs about ``n_rows**2 / 2``
+proposals, almost all rejected, and when there are more rows than places most
+rows are rejected by every column: the scans then make those rejections at
+numpy speed, and only the accepted proposals cost a pass of Python.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,17 +52,18 @@ __all__ = ["gale_shapley"]
 
 _OWNER = "gale_shapley"
 
-# Size of each proposer's first batch of candidates. On random preferences a
-# proposer makes about ln(n_cols) proposals, so most never need a second batch.
+# Length of each row's prefix. On random preferences a row makes about
+# ln(n_cols) proposals, so most never need a scan.
 _FIRST_BATCH = 16
 
-# Largest size of the column groups that let a batch be found without a
-# selection pass over every entry (see _top_batches and _group_size).
+# Largest size of the column groups that let the prefixes be found without a
+# selection pass over every entry (see _top_prefixes and _group_size).
 _MAX_GROUP = 16
 
-# Below this many rows waiting for a batch, serving them one at a time is
-# cheaper than the fixed cost of the vectorised pass.
-_FEW_ROWS = 16
+# Longest prefix a scan hands out. The columns it lists would all have
+# accepted the row when it scanned; they are tried in order, so a row that is
+# displaced again needs no new scan while some of them still would.
+_SCAN_BATCH = 16
 
 _NEG_INF = float("-inf")
 
@@ -113,14 +141,17 @@ def gale_shapley(
 
     Notes
     -----
-    Each proposal costs a constant amount of work (a logarithm for a
-    receiver with capacity above one, which keeps its offers in a heap). A
-    proposer's candidates come in lazily computed batches, each twice the
-    size of its previous one and found by selection, never by sorting a whole
-    row. The first batches of all rows come from one vectorised pass; a row
-    that exhausts its batch waits until no other row can propose, and the
-    waiting rows are then served together (the order of proposals does not
-    change the outcome of deferred acceptance).
+    Each row proposes first down a short prefix of its preference list
+    (its best few columns, from one vectorised selection over all rows),
+    then by scans: one numpy pass over the row finds the column it likes
+    best among those that would accept it now, which makes at once all the
+    proposals that would have been rejected on the way. A column's worst
+    held offer only improves, so a column that rejects a row once rejects it
+    for good: no proposal is made twice, and the order of proposals does not
+    change the outcome of deferred acceptance. A proposal costs O(1) (a
+    logarithm for a column with room for several, which keeps its offers in
+    a heap), a scan O(n_cols); each row scans at most once per accepted
+    proposal, plus once when nothing is left for it.
 
     References
     ----------
@@ -162,144 +193,214 @@ def gale_shapley(
     pu, ru, mask, row_cap, col_cap = two_sided_inputs(
         proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity, _OWNER
     )
-    n_rows, n_cols = pu.shape
+    return _solve(pu, ru, mask, row_cap, col_cap)
 
+
+def _solve(
+    pu: NDArray[np.float64],
+    ru: NDArray[np.float64],
+    mask: NDArray[np.bool_] | None,
+    row_cap: NDArray[np.int64],
+    col_cap: NDArray[np.int64],
+    *,
+    prefix: int = _FIRST_BATCH,
+    batch: int = _SCAN_BATCH,
+    group: int | None = None,
+    by_order: bool = True,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """:func:`gale_shapley` on checked inputs.
+
+    The keywords exist for the tests, which make small instances take every
+    route: ``prefix`` and ``batch`` are the longest prefix handed out first
+    and by a scan, ``group`` the size of the column groups (see
+    :func:`_group_size`), and ``by_order=False`` skips the route for rows that
+    share one order.
+    """
+    n_rows, n_cols = pu.shape
     if n_rows == 0 or n_cols == 0:
         empty = np.empty(0, dtype=np.intp)
         return empty, empty.copy()
-    # A forbidden pair becomes -inf, which no finite utility can equal, so it
-    # sorts after every allowed column and marks the end of a list.
-    values = pu if mask is None else np.where(mask, pu, -np.inf)
-    lists = _PreferenceLists(values, ru)
+    # A forbidden pair becomes -inf, which no finite utility can equal: it is
+    # never part of a prefix, and a scan never picks it. Scans read whole
+    # rows, hence the C order.
+    values = np.ascontiguousarray(pu if mask is None else np.where(mask, pu, -np.inf))
+    ru = np.ascontiguousarray(ru)
+    order = _common_order(values) if by_order else None
+    if order is not None:
+        return _by_columns_in_order(order, ru, mask, row_cap, col_cap)
+    lists = _Prefixes(values, ru, prefix, group)
+    scanner = _Scanner(values, ru, col_cap, lists, batch, mask is not None)
     if np.all(row_cap == 1) and np.all(col_cap == 1):
-        rows, cols = _one_to_one(lists, n_rows, n_cols)
+        rows, cols = _one_to_one(lists, scanner, n_rows, n_cols)
     else:
-        rows, cols = _with_capacities(lists, row_cap.tolist(), col_cap.tolist())
+        rows, cols = _with_capacities(lists, scanner, row_cap.tolist(), col_cap.tolist())
     rows_arr = np.asarray(rows, dtype=np.intp)
     cols_arr = np.asarray(cols, dtype=np.intp)
-    order = np.lexsort((cols_arr, rows_arr))
-    return rows_arr[order], cols_arr[order]
+    ranked = np.lexsort((cols_arr, rows_arr))
+    return rows_arr[ranked], cols_arr[ranked]
 
 
-class _PreferenceLists:
-    """Every row's preference list, revealed a batch at a time.
+def _common_order(values: NDArray[np.float64]) -> NDArray[np.intp] | None:
+    """One order of the columns that every row's preference list follows, if there is one.
 
-    The batches of all rows live in two flat Python lists, ``cols`` (the
-    column proposed to) and ``rvals`` (that column's value of the proposer),
-    and row ``i`` reads ``cols[pos[i]:end[i]]``. Plain lists, because the
+    Row ``i``'s list is its allowed columns by value descending, then by
+    column. The candidate is row 0's list followed by its forbidden columns;
+    it fits row ``i`` when, along it, every value is above the next, or
+    equal to it with the lower column first, or the next is forbidden. (A
+    forbidden column followed by an allowed one does not fit, though the
+    lists might still agree: that case simply takes the general route.)
+    """
+    n_rows, n_cols = values.shape
+    order = np.argsort(-values[0], kind="stable")
+    # A few rows first, so that most inputs are turned down at once; then
+    # blocks of about a million entries, to bound the memory.
+    step = max(1, 2**20 // n_cols)
+    bounds = sorted({1, min(n_rows, 8), *range(8, n_rows, step), n_rows})
+    if all((values[lo:hi] == values[0]).all() for lo, hi in itertools.pairwise(bounds)):
+        return order
+    ascending = order[:-1] < order[1:]
+    for lo, hi in itertools.pairwise(bounds):
+        along = values[lo:hi, order]
+        here, after = along[:, :-1], along[:, 1:]
+        fits = (here > after) | ((here == after) & ascending) | (after == -np.inf)
+        if not fits.all():
+            return None
+    return order
+
+
+def _by_columns_in_order(
+    order: NDArray[np.intp],
+    ru: NDArray[np.float64],
+    mask: NDArray[np.bool_] | None,
+    row_cap: NDArray[np.int64],
+    col_cap: NDArray[np.int64],
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The stable matching when every row's list follows ``order``.
+
+    The first column of ``order`` is first on the list of every row allowed
+    to it, so in any stable matching it holds its best rows among those, as
+    many as it has places (a row left out would rather have it than any
+    partner, and the column has room or holds a row it likes less: they
+    would block). Take them out of the market with one place less each and
+    repeat with the next column. So the stable matching is unique, deferred
+    acceptance finds it, and so does this: each column in turn takes its
+    favourite rows among those with places left, in one vectorised pass over
+    its column of ``ru`` (transposed once, so that the pass reads a row).
+    """
+    by_col = np.array(ru.T, order="C")  # a copy always: it is written to below
+    if mask is not None:
+        np.copyto(by_col, -np.inf, where=~mask.T)
+    left = row_cap.copy()
+    # 0 for a row with places left, -inf for one without: added to a column
+    # of utilities it takes the full rows out of the choice.
+    closed = np.where(left > 0, 0.0, -np.inf)
+    open_rows = int(np.count_nonzero(left))
+    rows_out: list[int] = []
+    cols_out: list[int] = []
+    caps = col_cap.tolist()
+    for j in order.tolist():
+        if open_rows == 0:
+            break
+        if caps[j] == 0:
+            continue
+        for i in _best(by_col[j] + closed, caps[j]).tolist():
+            rows_out.append(i)
+            cols_out.append(j)
+            left[i] -= 1
+            if left[i] == 0:
+                closed[i] = -np.inf
+                open_rows -= 1
+    rows_arr = np.asarray(rows_out, dtype=np.intp)
+    cols_arr = np.asarray(cols_out, dtype=np.intp)
+    ranked = np.lexsort((cols_arr, rows_arr))
+    return rows_arr[ranked], cols_arr[ranked]
+
+
+def _best(vals: NDArray[np.float64], k: int) -> NDArray[np.intp]:
+    """The positions of the ``k`` largest finite values, lower positions first among equals.
+
+    In no particular order; fewer when fewer values are finite.
+    """
+    if k == 1:
+        top = int(vals.argmax())
+        return np.asarray([top] if vals[top] > -np.inf else [], dtype=np.intp)
+    finite = np.flatnonzero(vals > -np.inf)
+    if finite.size <= k:
+        return finite
+    kth = np.partition(vals, vals.size - k)[vals.size - k]
+    above = np.flatnonzero(vals > kth)
+    ties = np.flatnonzero(vals == kth)[: k - above.size]
+    return np.concatenate([above, ties])
+
+
+class _Prefixes:
+    """Every row's prefix of its preference list, in flat Python lists.
+
+    Row ``i`` reads ``cols[pos[i]:end[i]]`` (the column proposed to) and
+    ``rvals`` (that column's value of the row). Plain lists, because the
     proposal loop reads one entry at a time and numpy scalar access would
-    dominate it.
+    dominate it. ``done[i]`` is true once row ``i`` has nothing left to
+    propose beyond its prefix: its prefix is its whole list, or a scan found
+    nothing.
     """
 
-    def __init__(self, values: NDArray[np.float64], ru: NDArray[np.float64]) -> None:
-        self.values = values
-        self.ru = ru
+    def __init__(
+        self, values: NDArray[np.float64], ru: NDArray[np.float64], k: int, group: int | None
+    ) -> None:
         n_rows = values.shape[0]
-        self.cols: list[int] = []
-        self.rvals: list[float] = []
-        self.pos = [0] * n_rows
-        self.end = [0] * n_rows
-        # Row i's columns strictly below threshold[i] are still to come; -inf
-        # means its list is exhausted once the current batch is.
-        self.threshold = [np.inf] * n_rows
-        self.served = [0] * n_rows
-
-    def extend(self, rows: list[int]) -> None:
-        """Give each of ``rows`` its next batch (all rows together, vectorised).
-
-        The proposal order does not change the outcome of deferred acceptance,
-        so a row that runs out of batch can wait while the others go on, and
-        the waiting rows are served together in one pass instead of one by one.
-        """
-        if len(rows) <= _FEW_ROWS:
-            for i in rows:
-                self._extend_one(i)
-            return
-        index = np.asarray(rows, dtype=np.intp)
-        if self.served[rows[0]] == 0:
-            # The first call serves rows that have had nothing yet (and later
-            # calls only rows that have had a batch), so no masking is needed.
-            whole = index.size == self.values.shape[0]
-            remaining = self.values if whole else self.values[index]
-        else:
-            below = np.asarray([self.threshold[i] for i in rows])
-            sub = self.values[index]
-            remaining = np.where(sub < below[:, None], sub, -np.inf)
-        # Each batch of a row is twice its previous one, so a row that makes
-        # many proposals costs a logarithmic number of passes over its list.
-        served = max(self.served[i] for i in rows)
-        size = min(_FIRST_BATCH << served, self.values.shape[1])
-        local, cols, thresholds = _top_batches(remaining, size)
-        batch_rows = index[local]
-        counts = np.bincount(local, minlength=len(rows))
-        ends = len(self.cols) + np.cumsum(counts)
-        self.cols.extend(cols.tolist())
-        self.rvals.extend(self.ru[batch_rows, cols].tolist())
-        pos, end, threshold, served_by_row = self.pos, self.end, self.threshold, self.served
-        for i, start, stop, below_next in zip(
-            rows, (ends - counts).tolist(), ends.tolist(), thresholds.tolist(), strict=True
-        ):
-            pos[i] = start
-            end[i] = stop
-            threshold[i] = below_next
-            served_by_row[i] += 1
-
-    def _extend_one(self, i: int) -> None:
-        """Row ``i``'s next batch on its own: the same selection as _top_batches."""
-        row = self.values[i]
-        remaining = row > -np.inf
-        if self.served[i]:
-            remaining &= row < self.threshold[i]
-        cand = np.flatnonzero(remaining)
-        vals = row[cand]
-        size = min(_FIRST_BATCH << self.served[i], row.size)
-        self.served[i] += 1
-        if cand.size > size:
-            kth = np.partition(vals, cand.size - size)[cand.size - size]
-            keep = vals >= kth
-            cand, vals = cand[keep], vals[keep]
-            self.threshold[i] = float(kth)
-        else:
-            self.threshold[i] = _NEG_INF
-        cand = cand[np.lexsort((cand, -vals))]
-        self.pos[i] = len(self.cols)
-        self.cols.extend(cand.tolist())
-        self.rvals.extend(self.ru[i, cand].tolist())
-        self.end[i] = len(self.cols)
+        rows, cols, complete = _top_prefixes(values, k, group)
+        counts = np.bincount(rows, minlength=n_rows)
+        ends = np.cumsum(counts)
+        self.cols: list[int] = cols.tolist()
+        self.rvals: list[float] = ru[rows, cols].tolist()
+        self.pos: list[int] = (ends - counts).tolist()
+        self.end: list[int] = ends.tolist()
+        self.done: list[bool] = complete.tolist()
 
 
-def _top_batches(
-    values: NDArray[np.float64], k: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-    """Each row's columns with value at least its k-th largest, best first.
+def _top_prefixes(
+    values: NDArray[np.float64], k: int, group: int | None = None
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
+    """A prefix of each row's preference list, at most ``k`` long.
 
-    Returns the flat ``(rows, cols)`` of those entries, ordered by row, then
-    value descending, then column; and each row's threshold: its k-th largest
-    value, or -inf (allowed only when the batch holds all that is left).
-    Entries equal to -inf are forbidden pairs and never part of a batch.
+    The preference list of row ``i`` is its finite entries ordered by value
+    descending, then by column. Returns the flat ``(rows, cols)`` of the
+    prefixes, ordered by row and then as in the list; and whether each prefix
+    is the whole list. Entries equal to -inf are forbidden pairs, never in a
+    list.
+
+    The prefix is the row's first ``k`` entries when its values are
+    distinct. Ties cannot be ordered by value alone, so a prefix stops short
+    of a tie it cannot see whole (it may even be empty, when every value is
+    equal): what it leaves out is found later by scans.
 
     A selection over every entry of a large matrix costs about a quarter of
     a full sort, so each row's columns are first dealt into groups (see
-    :func:`_group_size`). The k groups with the largest maxima hold every
-    value above the k-th largest (a group whose maximum is above it holds one
-    of the k-1 larger values, so there are fewer than k such groups), and the
-    selection runs on those k groups only. A value *equal* to the threshold
-    may sit in a group left out; such rows, rare unless utilities repeat, are
-    redone in full.
+    :func:`_group_size`) and the selection runs on the ``k`` groups with the
+    largest maxima only. Every value above the largest maximum of the groups
+    left out lies in the chosen groups; those entries are a prefix of the
+    list, and so are the entries at least the pool's k-th largest value when
+    that value is above every group left out.
     """
     n_rows, n_cols = values.shape
-    group = _group_size(n_cols, k)
+    if group is None:
+        group = _group_size(n_cols, k) if k > 0 else 1
     n_groups_all = -(-n_cols // group)
-    if n_cols <= k:
-        thresholds = np.full(n_rows, -np.inf)
-        pool_cols = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
+    outside: NDArray[np.float64]
+    if k == 0:
+        cut = np.full(n_rows, np.inf)
+        outside = np.full(n_rows, np.inf)
+        pool_cols: NDArray[np.intp] = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
         pool_vals = values
-        redo = np.zeros(n_rows, dtype=bool)
     elif n_groups_all <= k:
-        thresholds = np.partition(values, n_cols - k, axis=1)[:, n_cols - k]
+        # Every column is in the pool.
+        if n_cols <= k:
+            cut = np.full(n_rows, -np.inf)
+        else:
+            cut = np.partition(values, n_cols - k, axis=1)[:, n_cols - k]
+        outside = np.full(n_rows, -np.inf)
         pool_cols = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
         pool_vals = values
-        redo = np.zeros(n_rows, dtype=bool)
     else:
         # Group g holds the columns g, g + n_groups, g + 2 n_groups, ...: a
         # reduction over a strided axis is several times faster than one over
@@ -321,30 +422,26 @@ def _top_batches(
         pool_vals = np.take_along_axis(values, pool_cols, axis=1)
         pool_vals[beyond] = -np.inf
         width = pool_vals.shape[1]
-        thresholds = np.partition(pool_vals, width - k, axis=1)[:, width - k]
-        reaching = (group_max >= thresholds[:, None]) & (group_max > -np.inf)
-        reaching_chosen = np.take_along_axis(reaching, chosen, axis=1)
-        redo = reaching.sum(axis=1) > reaching_chosen.sum(axis=1)
+        cut = np.partition(pool_vals, width - k, axis=1)[:, width - k]
+        np.put_along_axis(group_max, chosen, -np.inf, axis=1)
+        outside = group_max.max(axis=1)
 
-    keep = (pool_vals >= thresholds[:, None]) & (pool_vals > -np.inf)
-    keep[redo] = False
+    keep = (pool_vals >= cut[:, None]) & (pool_vals > outside[:, None]) & (pool_vals > -np.inf)
     rows, slots = np.nonzero(keep)
     cols = pool_cols[rows, slots]
-    parts_rows = [rows]
-    parts_cols = [cols]
-    for i in np.flatnonzero(redo).tolist():
-        row = values[i]
-        redo_cols = np.flatnonzero((row >= thresholds[i]) & (row > -np.inf))
-        parts_rows.append(np.full(redo_cols.size, i, dtype=np.intp))
-        parts_cols.append(redo_cols)
-    rows = np.concatenate(parts_rows).astype(np.intp, copy=False)
-    cols = np.concatenate(parts_cols).astype(np.intp, copy=False)
     order = np.lexsort((cols, -values[rows, cols], rows))
-    return rows[order], cols[order], thresholds.astype(np.float64, copy=False)
+    rows, cols = rows[order], cols[order]
+    # Ties at the cut can make a prefix longer than k; any shorter prefix of
+    # it is a prefix too.
+    counts = np.bincount(rows, minlength=n_rows)
+    rank = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    short = rank < k
+    complete = (cut == -np.inf) & (outside == -np.inf) & (counts <= k)
+    return rows[short].astype(np.intp), cols[short].astype(np.intp), complete
 
 
 def _group_size(n_cols: int, k: int) -> int:
-    """Columns per group when selecting batches of ``k`` from ``n_cols``.
+    """Columns per group when selecting prefixes of ``k`` from ``n_cols``.
 
     The k chosen groups are worked on entry by entry, so together they should
     be a small share of the row (an eighth here); larger groups make the pass
@@ -353,91 +450,185 @@ def _group_size(n_cols: int, k: int) -> int:
     return max(1, min(_MAX_GROUP, n_cols // (8 * k)))
 
 
-def _one_to_one(lists: _PreferenceLists, n_rows: int, n_cols: int) -> tuple[list[int], list[int]]:
+class _Scanner:
+    """Row ``i``'s next columns, among those that would accept it now.
+
+    Holds, for each column, its worst held offer when it is full: the value
+    ``worst`` and the row ``worst_row`` (-inf when it has room, +inf when it
+    has no place at all). Column ``j`` accepts row ``i`` when
+    ``(ru[i, j], -i) > (worst[j], -worst_row[j])``: a higher value, or an
+    equal one from a lower row. The proposal loops keep their own state in
+    Python lists and pass the columns that changed to :meth:`update` before
+    each scan.
+    """
+
+    def __init__(
+        self,
+        values: NDArray[np.float64],
+        ru: NDArray[np.float64],
+        col_cap: NDArray[np.int64],
+        lists: _Prefixes,
+        k: int,
+        forbidden: bool,
+    ) -> None:
+        self.values = values
+        self.ru = ru
+        self.lists = lists
+        self.k = k
+        self.forbidden = forbidden
+        self.worst = np.where(col_cap == 0, np.inf, -np.inf)
+        self.worst_row = np.full(col_cap.shape, values.shape[0], dtype=np.intp)
+
+    def update(self, cols: list[int], worst: list[float], worst_row: list[int]) -> None:
+        """Columns ``cols`` now have these worst held offers (repeats agree)."""
+        self.worst[cols] = worst
+        self.worst_row[cols] = worst_row
+
+    def scan(self, i: int, exclude: list[int] | None = None) -> bool:
+        """Give row ``i`` a new prefix: its best columns that would accept it now.
+
+        The prefix is at most ``k`` long, and marked done when it holds every
+        such column. Returns whether it is empty.
+        """
+        r = self.ru[i]
+        # Those with a higher value, or an equal one held by a later row.
+        cand = np.flatnonzero(r >= self.worst)
+        cand = cand[(r[cand] > self.worst[cand]) | (self.worst_row[cand] > i)]
+        if exclude:
+            cand = cand[~np.isin(cand, exclude)]
+        vals = self.values[i, cand]
+        if self.forbidden:
+            finite = vals > -np.inf
+            cand, vals = cand[finite], vals[finite]
+        lists = self.lists
+        k = self.k
+        if cand.size > k:
+            # The k best by value, the lower columns first among equals.
+            pick = _best(vals, k)
+            cand, vals = cand[pick], vals[pick]
+            lists.done[i] = False
+        else:
+            lists.done[i] = True
+        if cand.size == 0:
+            return True
+        order = np.lexsort((cand, -vals))
+        cand = cand[order]
+        lists.pos[i] = len(lists.cols)
+        lists.cols.extend(cand.tolist())
+        lists.rvals.extend(r[cand].tolist())
+        lists.end[i] = len(lists.cols)
+        return False
+
+
+def _one_to_one(
+    lists: _Prefixes, scanner: _Scanner, n_rows: int, n_cols: int
+) -> tuple[list[int], list[int]]:
     """Deferred acceptance when every capacity is 1."""
-    cols, rvals, pos, end, threshold = (
-        lists.cols,
-        lists.rvals,
-        lists.pos,
-        lists.end,
-        lists.threshold,
-    )
+    cols, rvals, pos, end, done = lists.cols, lists.rvals, lists.pos, lists.end, lists.done
     held = [-1] * n_cols
     held_val = [0.0] * n_cols
-    waiting = list(range(n_rows))
-    while waiting:
-        lists.extend(waiting)
-        starts, waiting = waiting, []
-        for start in starts:
-            # A rejected holder proposes next at once: the chain ends when
-            # someone lands on a free column or runs out of batch.
-            i = start
-            while True:
+    # Columns whose holder changed since the scanner last heard.
+    changed: list[int] = []
+    for start in range(n_rows):
+        # A rejected holder proposes next at once: the chain ends when someone
+        # lands on a free column or has nothing left to propose.
+        i = start
+        while True:
+            p = pos[i]
+            if p == end[i]:
+                if done[i]:
+                    break
+                if changed:
+                    scanner.update(
+                        changed, [held_val[j] for j in changed], [held[j] for j in changed]
+                    )
+                    changed = []
+                if scanner.scan(i):
+                    break
                 p = pos[i]
-                if p == end[i]:
-                    if threshold[i] != _NEG_INF:
-                        waiting.append(i)
-                    break
-                pos[i] = p + 1
-                j = cols[p]
-                v = rvals[p]
-                h = held[j]
-                if h < 0:
-                    held[j] = i
-                    held_val[j] = v
-                    break
+            pos[i] = p + 1
+            j = cols[p]
+            v = rvals[p]
+            h = held[j]
+            if h >= 0:
                 w = held_val[j]
-                if v > w or (v == w and i < h):
-                    held[j] = i
-                    held_val[j] = v
-                    i = h
+                if v < w or (v == w and i > h):
+                    continue
+            held[j] = i
+            held_val[j] = v
+            changed.append(j)
+            if h < 0:
+                break
+            i = h
     matched_cols = [j for j in range(n_cols) if held[j] >= 0]
     return [held[j] for j in matched_cols], matched_cols
 
 
 def _with_capacities(
-    lists: _PreferenceLists, row_cap: list[int], col_cap: list[int]
+    lists: _Prefixes, scanner: _Scanner, row_cap: list[int], col_cap: list[int]
 ) -> tuple[list[int], list[int]]:
     """Deferred acceptance with any non-negative capacities."""
-    cols, rvals, pos, end, threshold = (
-        lists.cols,
-        lists.rvals,
-        lists.pos,
-        lists.end,
-        lists.threshold,
-    )
+    cols, rvals, pos, end, done = lists.cols, lists.rvals, lists.pos, lists.end, lists.done
+    n_rows = len(row_cap)
     free = list(row_cap)
     # Each column's held proposals as a min-heap of (value, -row): the top is
     # the one it likes least, the higher row index losing a tie.
     held: list[list[tuple[float, int]]] = [[] for _ in col_cap]
-    # A row is on the stack while it has a free slot and an unread batch; one
-    # that runs out of batch waits for the next round of batches (and is not
-    # pushed again meanwhile, as its free count is already positive).
-    waiting = [i for i in range(len(row_cap)) if free[i] > 0]
-    while waiting:
-        lists.extend(waiting)
-        stack, waiting = waiting[::-1], []
+    # The columns each row holds, for the rows that may hold several (a scan
+    # must not offer a row a column it already has).
+    holding: list[list[int]] = [[] for _ in row_cap]
+    changed: list[int] = []
+
+    def sync() -> None:
+        worst: list[float] = []
+        worst_row: list[int] = []
+        for j in changed:
+            heap = held[j]
+            if len(heap) < col_cap[j]:
+                worst.append(_NEG_INF)
+                worst_row.append(n_rows)
+            else:
+                worst.append(heap[0][0])
+                worst_row.append(-heap[0][1])
+        scanner.update(changed, worst, worst_row)
+        changed.clear()
+
+    for start in range(n_rows):
+        # A row is on the stack while it has a free place and something left
+        # to propose; a row that gets a place back is pushed again.
+        stack = [start]
         while stack:
             i = stack.pop()
+            many = row_cap[i] > 1
             while free[i] > 0:
                 p = pos[i]
                 if p == end[i]:
-                    if threshold[i] != _NEG_INF:
-                        waiting.append(i)
-                    break
+                    if done[i]:
+                        break
+                    if changed:
+                        sync()
+                    if scanner.scan(i, holding[i] if many else None):
+                        break
+                    p = pos[i]
                 pos[i] = p + 1
                 j = cols[p]
                 offer = (rvals[p], -i)
                 heap = held[j]
                 if len(heap) < col_cap[j]:
                     heapq.heappush(heap, offer)
-                    free[i] -= 1
                 elif heap and offer > heap[0]:
                     h = -heapq.heapreplace(heap, offer)[1]
-                    free[i] -= 1
                     free[h] += 1
+                    if row_cap[h] > 1:
+                        holding[h].remove(j)
                     if free[h] == 1:
                         stack.append(h)
+                else:
+                    continue
+                free[i] -= 1
+                if many:
+                    holding[i].append(j)
+                changed.append(j)
     rows_out: list[int] = []
     cols_out: list[int] = []
     for j, heap in enumerate(held):
