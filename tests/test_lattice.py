@@ -440,7 +440,9 @@ def test_capacities_clipped_to_partners_may_be_above_one_on_both_sides_nominally
 
 
 def test_best_stable_rejects_an_unknown_objective() -> None:
-    with pytest.raises(InvalidInputError, match="parameter 'objective' of best_stable: expected one of"):
+    with pytest.raises(
+        InvalidInputError, match="parameter 'objective' of best_stable: expected one of"
+    ):
         best_stable(np.ones((2, 2)), np.ones((2, 2)), objective="fair")
 
 

@@ -110,6 +110,19 @@ def _sparse(n: int, rng: np.random.Generator) -> Problem:
     return Problem("sparse", n, pu, pu, ru, allowed=allowed)
 
 
+def _same_ranking(n: int, rng: np.random.Generator) -> Problem:
+    # One utility per receiver, scaled and shifted per proposer: the values
+    # differ from row to row, the order does not.
+    common = rng.random(n)
+    pu = rng.uniform(0.5, 1.5, (n, 1)) * common + rng.random((n, 1))
+    return Problem("same_ranking", n, pu, pu, rng.random((n, n)))
+
+
+def _all_equal(n: int, rng: np.random.Generator) -> Problem:
+    pu = np.full((n, n), 0.5)
+    return Problem("all_equal", n, pu, pu, pu.copy())
+
+
 CAPACITY = 4
 FORBIDDEN = 0.1
 UNBINDING_RATIO = 40
@@ -153,7 +166,21 @@ CASES: Mapping[str, tuple[Callable[[int, np.random.Generator], Problem], str]] =
         f"n x n, uniform random, {SPARSE:.0%} of the pairs allowed (plus a hidden "
         "perfect matching)",
     ),
+    "same_ranking": (
+        _same_ranking,
+        "n x n, every proposer ranks the receivers alike (its own scale and shift of one "
+        "uniform vector), receivers uniform random: deferred acceptance makes about "
+        "n^2/2 proposals (stable solvers only)",
+    ),
+    "all_equal": (
+        _all_equal,
+        "n x n, every utility 0.5 on both sides: ties everywhere, about n^2/2 proposals "
+        "(stable solvers only)",
+    ),
 }
+
+#: The cases only the stable solvers (and their yardstick) are measured on.
+STABLE_ONLY = ("same_ranking", "all_equal")
 
 
 def make_problem(case: str, n: int, seed: int) -> Problem:

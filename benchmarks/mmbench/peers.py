@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 import mentormatch as mm
 from mentormatch.solvers import gale_shapley, hungarian, maxmin
-from mmbench.cases import MIB, Floats, Pairs, Problem, Thunk
+from mmbench.cases import MIB, STABLE_ONLY, Floats, Pairs, Problem, Thunk
 
 
 @dataclass(frozen=True)
@@ -425,6 +425,7 @@ METHODS: tuple[Method, ...] = (
         _ours_hungarian,
         case_max_n={"cohort": 4000},
         why_capped=_LAP_CAP,
+        never=STABLE_ONLY,
     ),
     Method(
         "scipy",
@@ -438,7 +439,7 @@ METHODS: tuple[Method, ...] = (
         distributions=("scipy",),
         case_max_n={"cohort": 4000, "unbinding": 1000},
         why_capped=_LAP_CAP + _REPEATED_CAP,
-        never=("two_sided",),
+        never=("two_sided", *STABLE_ONLY),
     ),
     Method(
         "scipy_sparse",
@@ -483,7 +484,7 @@ METHODS: tuple[Method, ...] = (
         case_max_n={"cohort": 4000, "unequal": 4000, "unbinding": 1000},
         why_capped="on the cohort case 38 s a call at 4000 (near-ties); on unequal sides "
         "it pads to a square, 11 s at 4000 x 2000" + _REPEATED_CAP,
-        never=("two_sided",),
+        never=("two_sided", *STABLE_ONLY),
     ),
     Method(
         "nx_full",
@@ -497,7 +498,7 @@ METHODS: tuple[Method, ...] = (
         max_n=1000,
         why_capped="a Python graph of n^2 edges: 2 s a call and about 1 GiB at 1000, "
         "four times that at 2000",
-        never=("two_sided", "unbinding"),
+        never=("two_sided", "unbinding", *STABLE_ONLY),
     ),
     Method(
         "nx_blossom",
@@ -510,7 +511,7 @@ METHODS: tuple[Method, ...] = (
         distributions=("networkx",),
         max_n=100,
         why_capped="pure-Python O(n^3): 2 s a call at 100, 16 s at 200",
-        never=("two_sided", "unbinding"),
+        never=("two_sided", "unbinding", *STABLE_ONLY),
     ),
     Method(
         "maxmin",
@@ -520,6 +521,7 @@ METHODS: tuple[Method, ...] = (
         _ours_maxmin,
         max_n=4000,
         why_capped=_MAXMIN_CAP,
+        never=STABLE_ONLY,
     ),
     Method(
         "gale_shapley",
