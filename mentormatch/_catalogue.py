@@ -7,6 +7,7 @@ discipline grouping) and the synthetic cohorts draw from every table here.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -24,6 +25,7 @@ __all__ = [
     "UNIT_INTERESTS",
     "UNIT_SEEKING",
     "discipline_of",
+    "vocabulary_key",
 ]
 
 #: Discipline groups, each with an English gloss.
@@ -182,10 +184,54 @@ UNIT_INTERESTS: Final = MappingProxyType(
 )
 
 
+def vocabulary_key(text: str) -> str:
+    """The form in which two spellings of one value compare equal.
+
+    Unicode NFC, case-folded, invisible format characters (zero-width
+    spaces, soft hyphens) removed and runs of white space collapsed to one
+    space: ``"Demokrati"``, ``" demokrati "`` and ``"DEMOKRATI"`` are one
+    interest.
+
+    Examples
+    --------
+    >>> from mentormatch._catalogue import vocabulary_key
+    >>> vocabulary_key("  Öppna\u200b  Data ") == vocabulary_key("öppna data")
+    True
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.casefold().split())
+
+
+_BUILTIN_KEYED: Final = {vocabulary_key(k): v for k, v in PROGRAMME_DISCIPLINE.items()}
+
+
+def _keyed(disciplines: Mapping[str, str]) -> Mapping[str, str]:
+    # A caller's mapping may change between calls, so only the built-in one is kept.
+    if disciplines is PROGRAMME_DISCIPLINE:
+        return _BUILTIN_KEYED
+    return {vocabulary_key(str(k)): v for k, v in disciplines.items()}
+
+
 def discipline_of(
     programme: str | None, disciplines: Mapping[str, str] = PROGRAMME_DISCIPLINE
 ) -> str | None:
-    """The discipline group of a programme; one outside the grouping is its own group."""
+    """The discipline group of a programme; one outside the grouping is its own group.
+
+    Spellings are compared by :func:`vocabulary_key`, so ``"datateknik"``
+    finds ``"Datateknik"``; a programme outside the grouping is its own
+    group under its key.
+
+    Examples
+    --------
+    >>> from mentormatch._catalogue import discipline_of
+    >>> discipline_of("datateknik"), discipline_of("Astronomi") == discipline_of("astronomi")
+    ('teknik', True)
+    """
     if programme is None:
         return None
-    return disciplines.get(programme, programme)
+    found = disciplines.get(programme)
+    if found is not None:
+        return found
+    key = vocabulary_key(str(programme))
+    return _keyed(disciplines).get(key, key)

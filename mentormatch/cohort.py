@@ -7,21 +7,22 @@ later step (scoring, pairing, analysis) reads its normalised tables.
 
 from __future__ import annotations
 
-import csv
+import copy
 import html
-import io
 import os
+import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from mentormatch import io as _io
+from mentormatch._catalogue import vocabulary_key
 from mentormatch._validation import (
     check_option,
     describe,
@@ -30,7 +31,7 @@ from mentormatch._validation import (
     param_where,
     table_where,
 )
-from mentormatch.exceptions import InvalidInputError
+from mentormatch.io import MissingFileError
 
 __all__ = ["Cohort", "MissingFileError"]
 
@@ -70,33 +71,69 @@ _OTHER: Final[Mapping[Side, Side]] = MappingProxyType(
 )
 
 
-class MissingFileError(InvalidInputError, FileNotFoundError):
-    """A CSV file given to :meth:`Cohort.from_csv` does not exist.
+#: Columns whose values are compared by :func:`~mentormatch._catalogue.vocabulary_key`
+#: (case, white space and Unicode normalisation do not matter), grouped by the
+#: vocabulary they share: a manager's ``education`` and ``seeking`` name programmes.
+VOCABULARIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "programme": ("programme", "education", "seeking"),
+        "interests": ("interests",),
+        "languages": ("languages",),
+        "region": ("region",),
+        "gender": ("gender",),
+    }
+)
+#: Columns that hold ids of the other side.
+_REFERENCES: Final = ("preferences", "avoid")
+#: Largest accepted capacity: far above any cohort, far below integer overflow.
+MAX_CAPACITY: Final = 1_000_000
 
-    It is both an :class:`~mentormatch.InvalidInputError` (so a
-    ``ValueError``) and a :class:`FileNotFoundError`, and its message names
-    the path.
 
-    Examples
-    --------
-    >>> import mentormatch as mm
-    >>> try:
-    ...     mm.Cohort.from_csv("no_such_students.csv", "no_such_managers.csv")
-    ... except FileNotFoundError as err:
-    ...     print(err)
-    parameter 'students_path' of Cohort.from_csv: expected an existing CSV file, got 'no_such_students.csv' (no such file).
+@dataclass(frozen=True)
+class _Finding:
+    """Something :meth:`Cohort.check` reports: one row of its table."""
+
+    side: str
+    pos: int | None
+    column: str | None
+    value: str | None
+    problem: str
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where one side's table came from: file and spreadsheet line of each row."""
+
+    name: str | None = None
+    lines: tuple[int, ...] | None = None
+    blank_lines: tuple[int, ...] = ()
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _id_key(text: str) -> str:
+    """Ids that look identical: NFC, without invisible format characters."""
+    return "".join(ch for ch in _nfc(text) if unicodedata.category(ch) != "Cf")
+
+
+def _split(value: Any, value_sep: str, commas: list[str] | None = None) -> tuple[str, ...]:
+    """Items of a multi-valued cell: trimmed, empties dropped, duplicates removed, order kept.
+
+    Text with commas but no ``value_sep`` is split on the commas (a list typed
+    by hand, ``"AI-etik, integritet"``); the cell is appended to ``commas``.
     """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-
-def _split(value: Any, value_sep: str) -> tuple[str, ...]:
-    """Items of a multi-valued cell: trimmed, empties dropped, duplicates removed, order kept."""
     if value is None:
         return ()
     if isinstance(value, str):
-        items: Iterable[Any] = value.split(value_sep)
+        if value_sep != "," and value_sep not in value and "," in value:
+            if commas is not None:
+                commas.append(value)
+            items: Iterable[Any] = value.split(",")
+        else:
+            items = value.split(value_sep)
     elif isinstance(value, (set, frozenset)):
         # Sets have no order; sorting keeps the result the same on every run.
         items = sorted(value, key=str)
@@ -117,7 +154,27 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _normalise(frame: Any, side: Side, param: str, owner: str, value_sep: str) -> pd.DataFrame:
+def _where(side: Side, pos: int, column: str | None, ident: str | None, source: _Source) -> str:
+    """Where-phrase for one cell: the spreadsheet line when the table came from a file."""
+    if source.lines is None:
+        return table_where(side, ident if ident is not None else pos, column)
+    where = f"{side} table, line {source.lines[pos]}"
+    if ident is not None:
+        where += f", row {ident!r}"
+    if column is not None:
+        where += f", column {column!r}"
+    return where
+
+
+def _normalise(
+    frame: Any,
+    side: Side,
+    param: str,
+    owner: str,
+    value_sep: str,
+    source: _Source,
+    findings: list[_Finding],
+) -> pd.DataFrame:
     """Check one side's table and return its normalised copy."""
     if not isinstance(frame, pd.DataFrame):
         raise fail(param_where(param, owner), "a pandas DataFrame", describe(frame))
@@ -136,21 +193,16 @@ def _normalise(frame: Any, side: Side, param: str, owner: str, value_sep: str) -
     columns = {name: list(frame.iloc[:, i]) for i, name in enumerate(names)}
     n = len(frame)
 
-    ids = [_text(v) for v in columns["id"]]
-    for pos, ident in enumerate(ids):
+    raw_ids = [_text(v) for v in columns["id"]]
+    for pos, ident in enumerate(raw_ids):
         if ident is None:
             raise fail(
-                table_where(side, pos, "id"), "a non-empty id", describe(columns["id"][pos])
+                _where(side, pos, "id", None, source),
+                "a non-empty id",
+                describe(columns["id"][pos]),
             )
-    seen: dict[str | None, int] = {}
-    for pos, ident in enumerate(ids):
-        if ident in seen:
-            raise fail(
-                table_where(side, ident, "id"),
-                "unique ids",
-                f"{ident!r} again (rows {seen[ident]} and {pos})",
-            )
-        seen[ident] = pos
+    ids = [_nfc(ident) for ident in raw_ids if ident is not None]
+    _check_ids(ids, side, source)
 
     out: dict[str, Any] = {"id": ids}
     for name in _TEXT:
@@ -161,99 +213,202 @@ def _normalise(frame: Any, side: Side, param: str, owner: str, value_sep: str) -
             for pos, value in enumerate(out[name]):
                 if value is None:
                     raise fail(
-                        table_where(side, ids[pos], name),
+                        _where(side, pos, name, ids[pos], source),
                         "a non-empty value",
                         describe(columns[name][pos]),
                     )
     for name in MULTI_VALUED:
         if name in columns:
-            out[name] = [_split(v, value_sep) for v in columns[name]]
+            cells = []
+            for pos, value in enumerate(columns[name]):
+                commas: list[str] = []
+                cells.append(_split(value, value_sep, commas))
+                if commas:
+                    findings.append(
+                        _Finding(
+                            side,
+                            pos,
+                            name,
+                            commas[0],
+                            f"a list with commas; read as {len(cells[-1])} values",
+                            f"separate several values with {value_sep!r}",
+                        )
+                    )
+            if name in _REFERENCES:
+                cells = [tuple(dict.fromkeys(_nfc(x) for x in items)) for items in cells]
+            out[name] = cells
         elif name in _ALWAYS[side]:
             out[name] = [()] * n
     if side == "managers" and "education" not in out:
         out["education"] = [None] * n
 
-    out["capacity"] = _capacity(columns.get("capacity"), ids, side, n)
+    out["capacity"] = _capacity(columns.get("capacity"), ids, side, n, source)
     for name in NUMERIC_ATTRIBUTES:
         if name in columns:
-            out[name] = _numeric(columns[name], ids, side, name)
+            out[name] = _numeric(columns[name], ids, side, name, source)
 
     order = dict.fromkeys((*_ALWAYS[side], *NUMERIC_ATTRIBUTES, *_TEXT, *SET_ATTRIBUTES))
     normalised = pd.DataFrame({c: out[c] for c in order if c in out})
-    # Other columns (names, e-mail, free text) pass through untouched.
+    # Other columns (names, e-mail, free text) pass through, as copies: the
+    # cohort never shares a mutable cell with the caller.
     for name in names:
         if name not in normalised.columns:
-            normalised[name] = columns[name]
+            normalised[name] = pd.Series(
+                [
+                    v if isinstance(v, (str, int, float)) else copy.deepcopy(v)
+                    for v in columns[name]
+                ],
+                dtype=object,
+            )
     return normalised
 
 
+def _check_ids(ids: Sequence[str], side: Side, source: _Source) -> None:
+    """Ids are unique, also when invisible characters and normalisation are ignored."""
+    seen: dict[str, int] = {}
+    for pos, ident in enumerate(ids):
+        key = _id_key(ident)
+        if key not in seen:
+            seen[key] = pos
+            continue
+        first = seen[key]
+        rows = (
+            f"rows {first} and {pos}"
+            if source.lines is None
+            else f"lines {source.lines[first]} and {source.lines[pos]}"
+        )
+        if ids[first] == ident:
+            raise fail(
+                _where(side, pos, "id", ident if source.lines is None else None, source),
+                "unique ids",
+                f"{ident!r} again ({rows})",
+            )
+        raise fail(
+            _where(side, pos, "id", None, source),
+            "unique ids (ids that differ only by invisible characters or Unicode "
+            "normalisation are the same id)",
+            f"{ids[first]!a} and {ident!a} ({rows})",
+        )
+
+
+def _canonical(
+    students: pd.DataFrame, managers: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One spelling per value of each vocabulary: the first one seen (students first)."""
+    students, managers = students.copy(), managers.copy()
+    for columns in VOCABULARIES.values():
+        shown: dict[str, str] = {}
+
+        def spelling(value: str, shown: dict[str, str] = shown) -> str:
+            return shown.setdefault(vocabulary_key(value), value)
+
+        for table in (students, managers):
+            for column in columns:
+                if column not in table.columns:
+                    continue
+                if column in MULTI_VALUED:
+                    table[column] = [
+                        tuple(dict.fromkeys(spelling(x) for x in items)) for items in table[column]
+                    ]
+                else:
+                    table[column] = [None if is_missing(v) else spelling(v) for v in table[column]]
+    return students, managers
+
+
 def _number(value: Any) -> float | None:
-    """A cell as a number: ``None`` when empty, NaN when it is not a number."""
+    """A cell as a number: ``None`` when empty, NaN when it is not a finite-size number."""
     if is_missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, (bool, np.bool_)):
         return float("nan")
     try:
         return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return float("nan")
 
 
 def _validated(
-    students: Any, managers: Any, value_sep: Any, owner: str
+    students: Any,
+    managers: Any,
+    value_sep: Any,
+    owner: str,
+    *,
+    findings: list[_Finding],
+    sources: Mapping[Side, _Source] | None = None,
+    params: tuple[str, str] = ("students", "managers"),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both sides' tables checked and normalised, with their references to each other."""
+    """Both sides' tables checked and normalised, with their references to each other.
+
+    What :meth:`Cohort.check` should report is appended to ``findings``.
+    """
     if not isinstance(value_sep, str) or not value_sep:
         raise fail(param_where("value_sep", owner), "a non-empty string", describe(value_sep))
-    s = _normalise(students, "students", "students", owner, value_sep)
-    m = _normalise(managers, "managers", "managers", owner, value_sep)
-    _check_references(s, "students", {ident: i for i, ident in enumerate(m["id"])})
-    _check_references(m, "managers", {ident: i for i, ident in enumerate(s["id"])})
+    sources = sources or {"students": _Source(), "managers": _Source()}
+    s = _normalise(
+        students, "students", params[0], owner, value_sep, sources["students"], findings
+    )
+    m = _normalise(
+        managers, "managers", params[1], owner, value_sep, sources["managers"], findings
+    )
+    s, m = _canonical(s, m)
+    _check_references(
+        s, "students", {ident: i for i, ident in enumerate(m["id"])}, sources["students"]
+    )
+    _check_references(
+        m, "managers", {ident: i for i, ident in enumerate(s["id"])}, sources["managers"]
+    )
     return s, m
 
 
-def _capacity(values: list[Any] | None, ids: list[str | None], side: Side, n: int) -> Any:
+def _capacity(
+    values: list[Any] | None, ids: list[str], side: Side, n: int, source: _Source
+) -> Any:
     result = np.ones(n, dtype=np.int64)
     for pos, value in enumerate(values or ()):
         number = _number(value)
         if number is None:
             continue
-        if not (np.isfinite(number) and number == int(number) and number >= 1):
+        if not (np.isfinite(number) and number == int(number) and 1 <= number <= MAX_CAPACITY):
             raise fail(
-                table_where(side, ids[pos], "capacity"), "a positive integer", describe(value)
+                _where(side, pos, "capacity", ids[pos], source),
+                f"a positive integer (at most {MAX_CAPACITY})",
+                describe(value),
             )
         result[pos] = int(number)
     return result
 
 
-def _numeric(values: list[Any], ids: list[str | None], side: Side, name: str) -> Any:
+def _numeric(values: list[Any], ids: list[str], side: Side, name: str, source: _Source) -> Any:
     result = np.full(len(values), np.nan)
     for pos, value in enumerate(values):
         number = _number(value)
         if number is None:
             continue
         if not np.isfinite(number):
-            raise fail(table_where(side, ids[pos], name), "a number", describe(value))
+            raise fail(_where(side, pos, name, ids[pos], source), "a number", describe(value))
         result[pos] = number
     return result
 
 
-def _check_references(table: pd.DataFrame, side: Side, other_ids: Mapping[str, int]) -> None:
+def _check_references(
+    table: pd.DataFrame, side: Side, other_ids: Mapping[str, int], source: _Source
+) -> None:
     """``preferences`` and ``avoid`` must name ids of the other side, and not the same one."""
     other = _OTHER[side]
-    for ident, prefs, avoid in zip(table["id"], table["preferences"], table["avoid"], strict=True):
+    rows = zip(table["id"], table["preferences"], table["avoid"], strict=True)
+    for pos, (ident, prefs, avoid) in enumerate(rows):
         for column, named in (("preferences", prefs), ("avoid", avoid)):
             unknown = [x for x in named if x not in other_ids]
             if unknown:
                 raise fail(
-                    table_where(side, ident, column),
+                    _where(side, pos, column, ident, source),
                     f"ids of the {other} table",
                     f"{unknown[0]!r}, which is not one",
                 )
         both = set(prefs) & set(avoid)
         if both:
             raise fail(
-                table_where(side, ident, "avoid"),
+                _where(side, pos, "avoid", ident, source),
                 "no id that is also in 'preferences'",
                 repr(sorted(both)[0]),
             )
@@ -315,7 +470,18 @@ class Cohort:
     Column names are matched without regard to case or surrounding spaces.
     Several values in one cell are a list, or text split on ``value_sep``;
     items are trimmed, empty items dropped and repeats removed, keeping the
-    order. Any other column passes through untouched.
+    order. Text with commas but no ``value_sep`` (``"AI-etik, integritet"``,
+    a list typed by hand) is split on the commas and reported by
+    :meth:`check`: a list is never silently taken as one value. Any other
+    column passes through as a copy.
+
+    Values of ``programme``, ``education`` and ``seeking`` (one vocabulary),
+    ``interests``, ``languages``, ``region`` and ``gender`` compare without
+    regard to case, white space, invisible characters or Unicode
+    normalisation: ``"datateknik"`` is ``"Datateknik"``. The tables show the
+    first spelling seen (students first, in row order). Ids are
+    Unicode-normalised (NFC); two ids that differ only by invisible
+    characters or normalisation are an error naming both rows.
 
     Examples
     --------
@@ -343,6 +509,9 @@ class Cohort:
 
     _students: pd.DataFrame
     _managers: pd.DataFrame
+    # Provenance for messages and check(); set by _build, empty otherwise.
+    _sources: ClassVar[Mapping[Side, _Source]] = MappingProxyType({})
+    _findings: ClassVar[tuple[_Finding, ...]] = ()
     student_ids: tuple[str, ...]
     manager_ids: tuple[str, ...]
     student_index: Mapping[str, int]
@@ -351,7 +520,9 @@ class Cohort:
     def __init__(
         self, students: pd.DataFrame, managers: pd.DataFrame, *, value_sep: str = ";"
     ) -> None:
-        self._set(*_validated(students, managers, value_sep, "Cohort"))
+        findings: list[_Finding] = []
+        self._set(*_validated(students, managers, value_sep, "Cohort", findings=findings))
+        object.__setattr__(self, "_findings", tuple(findings))
 
     @classmethod
     def _trusted(cls, students: pd.DataFrame, managers: pd.DataFrame) -> Cohort:
@@ -415,7 +586,28 @@ class Cohort:
         ...
         mentormatch.exceptions.InvalidInputError: managers table, row 'm1', column 'avoid': expected ids of the students table, got 's2', which is not one.
         """
-        return cls._trusted(*_validated(students, managers, value_sep, "Cohort.from_frames"))
+        return cls._build(students, managers, value_sep, "Cohort.from_frames")
+
+    @classmethod
+    def _build(
+        cls,
+        students: Any,
+        managers: Any,
+        value_sep: Any,
+        owner: str,
+        sources: Mapping[Side, _Source] | None = None,
+        params: tuple[str, str] = ("students", "managers"),
+    ) -> Cohort:
+        """Validate and normalise both tables, then make the cohort, noting where they came from."""
+        findings: list[_Finding] = []
+        tables = _validated(
+            students, managers, value_sep, owner, findings=findings, sources=sources, params=params
+        )
+        cohort = cls._trusted(*tables)
+        if sources is not None:
+            object.__setattr__(cohort, "_sources", MappingProxyType(dict(sources)))
+        object.__setattr__(cohort, "_findings", tuple(findings))
+        return cohort
 
     @classmethod
     def from_csv(
@@ -471,11 +663,130 @@ class Cohort:
             raise fail(
                 param_where("delimiter", owner), "None, ',', ';' or '\\t'", describe(delimiter)
             )
-        frames = [
-            _read_csv(path, name, owner, delimiter)
-            for path, name in ((students_path, "students_path"), (managers_path, "managers_path"))
+        return cls._from_files(
+            students_path,
+            managers_path,
+            owner,
+            kind="csv",
+            delimiter=delimiter,
+            value_sep=value_sep,
+            params=("students_path", "managers_path"),
+        )
+
+    @classmethod
+    def from_excel(
+        cls,
+        students: str | os.PathLike[str],
+        managers: str | os.PathLike[str],
+        *,
+        value_sep: str = ";",
+    ) -> Cohort:
+        """Build a cohort from two Excel workbooks (``.xlsx``), one table each.
+
+        The first sheet of each workbook is read, its first row being the
+        column names. Needs the optional extra ``excel``
+        (``pip install 'mentormatch-pairing[excel]'``, which brings openpyxl).
+
+        Parameters
+        ----------
+        students, managers : str or path-like
+            The two workbooks.
+        value_sep : str, default ";"
+            Separator of several values in one cell.
+
+        Returns
+        -------
+        Cohort
+
+        Raises
+        ------
+        MissingFileError
+            When a file does not exist.
+        InvalidInputError
+            When a file is not a readable workbook, openpyxl is missing (the
+            message names the extra to install), or the contents fail the
+            checks of :meth:`from_frames`; messages name the spreadsheet line.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> mm.make_cohort(3, 2, rng=0).to_excel(folder / "s.xlsx", folder / "m.xlsx")
+        >>> mm.Cohort.from_excel(folder / "s.xlsx", folder / "m.xlsx")
+        Cohort(3 students, 2 managers)
+        """
+        return cls._from_files(
+            students, managers, "Cohort.from_excel", kind="excel", value_sep=value_sep
+        )
+
+    @classmethod
+    def read(
+        cls,
+        students: str | os.PathLike[str],
+        managers: str | os.PathLike[str],
+        *,
+        delimiter: str | None = None,
+        value_sep: str = ";",
+    ) -> Cohort:
+        """Build a cohort from two files, each read by its suffix.
+
+        ``.xlsx`` (and ``.xlsm``) as with :meth:`from_excel`, ``.tsv`` as
+        tab-separated, anything else (``.csv``, ``.txt``) as with
+        :meth:`from_csv`.
+
+        Parameters
+        ----------
+        students, managers : str or path-like
+        delimiter : {None, ",", ";", "\\t"}, default None
+            For CSV files; ``None`` detects it.
+        value_sep : str, default ";"
+
+        Returns
+        -------
+        Cohort
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> cohort = mm.make_cohort(3, 2, rng=0)
+        >>> cohort.to_csv(folder / "s.csv", folder / "m.csv")
+        >>> cohort.to_excel(folder / "s.xlsx", folder / "m.xlsx")
+        >>> mm.Cohort.read(folder / "s.csv", folder / "m.xlsx") == cohort
+        True
+        """
+        owner = "Cohort.read"
+        if delimiter is not None and delimiter not in {",", ";", "\t"}:
+            raise fail(
+                param_where("delimiter", owner), "None, ',', ';' or '\\t'", describe(delimiter)
+            )
+        return cls._from_files(
+            students, managers, owner, kind="any", delimiter=delimiter, value_sep=value_sep
+        )
+
+    @classmethod
+    def _from_files(
+        cls,
+        students: Any,
+        managers: Any,
+        owner: str,
+        *,
+        kind: str,
+        value_sep: Any,
+        delimiter: str | None = None,
+        params: tuple[str, str] = ("students", "managers"),
+    ) -> Cohort:
+        tables = [
+            _io.read_table(path, param=param, owner=owner, delimiter=delimiter, kind=kind)
+            for path, param in zip((students, managers), params, strict=True)
         ]
-        return cls.from_frames(frames[0], frames[1], value_sep=value_sep)
+        sources: dict[Side, _Source] = {
+            "students": _Source(tables[0].source, tables[0].lines, tables[0].blank_lines),
+            "managers": _Source(tables[1].source, tables[1].lines, tables[1].blank_lines),
+        }
+        return cls._build(tables[0].frame, tables[1].frame, value_sep, owner, sources, params)
 
     @property
     def students(self) -> pd.DataFrame:
@@ -671,8 +982,13 @@ class Cohort:
         *,
         delimiter: str = ",",
         value_sep: str = ";",
+        force: bool = False,
     ) -> None:
         """Write the two tables as UTF-8 CSV files that :meth:`from_csv` reads back.
+
+        Text that a spreadsheet could take for a formula (``=``, ``+``,
+        ``-``, ``@`` first) is written with a leading ``'``;
+        :meth:`from_csv` reads it back without.
 
         Parameters
         ----------
@@ -680,11 +996,15 @@ class Cohort:
         delimiter : str, default ","
         value_sep : str, default ";"
             Joins several values in one cell.
+        force : bool, default False
+            Overwrite existing files. A file this cohort was read from is
+            never overwritten.
 
         Raises
         ------
         InvalidInputError
-            When a value contains ``value_sep`` and so could not be read back.
+            When a value contains ``value_sep`` and so could not be read
+            back, or a file exists (without ``force``) or is an input file.
 
         Examples
         --------
@@ -696,13 +1016,66 @@ class Cohort:
         >>> mm.Cohort.from_csv(folder / "s.csv", folder / "m.csv") == cohort
         True
         """
-        for table, side, path in (
-            (self._students, "students", students_path),
-            (self._managers, "managers", managers_path),
-        ):
-            _to_text(table, side, value_sep).to_csv(
-                path, sep=delimiter, index=False, encoding="utf-8"
-            )
+        self._write(students_path, managers_path, "to_csv", force, delimiter, value_sep)
+
+    def to_excel(
+        self,
+        students_path: str | os.PathLike[str],
+        managers_path: str | os.PathLike[str],
+        *,
+        value_sep: str = ";",
+        force: bool = False,
+    ) -> None:
+        """Write the two tables as Excel workbooks that :meth:`from_excel` reads back.
+
+        Needs the optional extra ``excel``. Cells are written as text, never
+        as formulas. Parameters as :meth:`to_csv`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> cohort = mm.make_cohort(4, 4, rng=1)
+        >>> cohort.to_excel(folder / "s.xlsx", folder / "m.xlsx")
+        >>> mm.Cohort.from_excel(folder / "s.xlsx", folder / "m.xlsx") == cohort
+        True
+        """
+        self._write(students_path, managers_path, "to_excel", force, None, value_sep)
+
+    def _write(
+        self,
+        students_path: Any,
+        managers_path: Any,
+        method: str,
+        force: bool,
+        delimiter: str | None,
+        value_sep: str,
+    ) -> None:
+        owner = f"Cohort.{method}"
+        protect = [src.name for src in self._sources.values() if src.name is not None]
+        texts = [
+            _to_text(self._students, "students", value_sep),
+            _to_text(self._managers, "managers", value_sep),
+        ]
+        paths = ((students_path, "students_path"), (managers_path, "managers_path"))
+        for path, param in paths:
+            _io.check_target(path, param=param, owner=owner, protect=protect, force=force)
+        for text, (path, param) in zip(texts, paths, strict=True):
+            if delimiter is None:
+                _io.write_excel(
+                    {"Sheet1": text}, path, param=param, owner=owner, protect=protect, force=True
+                )
+            else:
+                _io.write_csv(
+                    text,
+                    path,
+                    param=param,
+                    owner=owner,
+                    protect=protect,
+                    force=True,
+                    sep=delimiter,
+                )
 
     def __len__(self) -> int:
         """The number of participants, students and managers together."""
@@ -759,35 +1132,3 @@ def _to_text(table: pd.DataFrame, side: str, value_sep: str) -> pd.DataFrame:
                 )
         out[name] = [value_sep.join(v) for v in out[name]]
     return out
-
-
-def _read_csv(
-    path: str | os.PathLike[str], param: str, owner: str, delimiter: str | None
-) -> pd.DataFrame:
-    where = param_where(param, owner)
-    file = Path(path)
-    if not file.is_file():
-        err = MissingFileError(
-            f"{where}: expected an existing CSV file, got '{path}' (no such file)."
-        )
-        err.filename = str(path)
-        raise err
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(where, "UTF-8 text", f"'{path}', not UTF-8 at byte {exc.start}") from None
-    if delimiter is None:
-        header = text.split("\n", 1)[0]
-        delimiter = max((",", ";", "\t"), key=header.count)
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.EmptyDataError:
-        raise fail(where, "a header line and rows", f"'{path}', an empty file") from None
-    except pd.errors.ParserError as exc:
-        raise fail(where, "well-formed CSV", f"'{path}': {exc}") from None

@@ -317,9 +317,11 @@ def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArr
     if not isinstance(related, pd.DataFrame):
         raise fail(where, "a pandas DataFrame", describe(related))
     names = list(vocabulary)
-    values: NDArray[np.float64] = np.nan_to_num(
-        related.reindex(index=names, columns=names).to_numpy(dtype=np.float64), nan=0.0
-    )
+    try:
+        table = related.reindex(index=names, columns=names).to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail(where, "a table of numbers in [0, 1]", "a table holding text") from None
+    values: NDArray[np.float64] = np.nan_to_num(table, nan=0.0)
     if np.any((values < 0) | (values > 1)):
         raise fail(where, "values in [0, 1]", "a value outside")
     values = np.maximum(values, values.T)

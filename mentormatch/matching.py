@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from mentormatch import metrics, solvers
 from mentormatch._validation import check_option, describe, fail, param_where
 from mentormatch.exceptions import InfeasibleError
+from mentormatch.io import write_csv, write_excel
 from mentormatch.scoring import Scores
 
 __all__ = ["METHODS", "Matching", "match"]
@@ -389,7 +390,12 @@ class Matching:
         return pd.concat([pairs, pd.DataFrame(rows)], ignore_index=True)
 
     def to_csv(
-        self, path: str | os.PathLike[str] | IO[str], *, explain: bool = False, **kwargs: Any
+        self,
+        path: str | os.PathLike[str] | IO[str],
+        *,
+        explain: bool = False,
+        force: bool = False,
+        **kwargs: Any,
     ) -> None:
         """Write :meth:`to_frame` as CSV, safe to open in a spreadsheet.
 
@@ -397,6 +403,22 @@ class Matching:
         carriage return gets a leading ``'`` so that no spreadsheet runs it
         as a formula (OWASP guidance on CSV injection): ids come from web
         forms. Other keyword arguments go to :meth:`pandas.DataFrame.to_csv`.
+
+        Parameters
+        ----------
+        path : str, path-like or text stream
+        explain : bool, default False
+            Fill ``reason`` for the pairs too.
+        force : bool, default False
+            Overwrite an existing file. A file the cohort was read from is
+            never overwritten.
+        **kwargs
+            Passed to :meth:`pandas.DataFrame.to_csv`.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``path`` exists (without ``force``) or is an input file.
 
         Examples
         --------
@@ -407,8 +429,74 @@ class Matching:
         >>> path.read_text().splitlines()[0].split(",")[:3]
         ['student_id', 'manager_id', 'score']
         """
-        kwargs.setdefault("index", False)
-        safe_frame(self.to_frame(explain=explain)).to_csv(path, **kwargs)
+        write_csv(
+            self.to_frame(explain=explain),
+            path,
+            param="path",
+            owner="Matching.to_csv",
+            protect=self._inputs(),
+            force=force,
+            **kwargs,
+        )
+
+    def to_excel(
+        self, path: str | os.PathLike[str], *, explain: bool = False, force: bool = False
+    ) -> None:
+        """Write the pairing as an Excel workbook: sheets pairs, unmatched and summary.
+
+        Needs the optional extra ``excel`` (``pip install
+        'mentormatch-pairing[excel]'``). Every text cell is stored as text,
+        never as a formula.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Usually ending in ``.xlsx``.
+        explain : bool, default False
+            Add a ``reason`` column to the pairs.
+        force : bool, default False
+            Overwrite an existing file (never an input file).
+
+        Raises
+        ------
+        InvalidInputError
+            When ``path`` exists (without ``force``) or is an input file, or
+            openpyxl is missing.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import pandas as pd
+        >>> import mentormatch as mm
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.xlsx"
+        >>> mm.match(mm.Scorer().score(mm.make_cohort(3, 2, rng=0))).to_excel(path)
+        >>> list(pd.read_excel(path, sheet_name=None))
+        ['pairs', 'unmatched', 'summary']
+        """
+        pairs = self.pairs
+        if explain:
+            pairs = pairs.assign(reason=self.reasons().to_numpy())
+        summary = self.summary()
+        sheets = {
+            "pairs": pairs,
+            "unmatched": self.unmatched,
+            "summary": pd.DataFrame(
+                {"figure": list(summary.index), "value": [_plain(v) for v in summary]}
+            ),
+        }
+        write_excel(
+            sheets,
+            path,
+            param="path",
+            owner="Matching.to_excel",
+            protect=self._inputs(),
+            force=force,
+        )
+
+    def _inputs(self) -> list[str]:
+        """The files the cohort was read from: never to be written over."""
+        sources = self.scores.cohort._sources.values()
+        return [source.name for source in sources if source.name is not None]
 
     def __repr__(self) -> str:
         return (
@@ -444,25 +532,5 @@ def _reason(allowed_row: Mask, other_full: Mask) -> str:
     return "not chosen by the method"
 
 
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a spreadsheet formula.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from mentormatch.matching import safe_frame
-    >>> safe_frame(pd.DataFrame({"id": ["=1+1", "s1"], "n": [-1, 2]}))["id"].tolist()
-    ["'=1+1", 's1']
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype.kind in "biufc":
-            continue
-        out[column] = [
-            "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            for v in out[column]
-        ]
-    return out
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

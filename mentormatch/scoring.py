@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -50,6 +51,68 @@ BUILTIN_CRITERIA: Final[Mapping[str, Callable[..., NDArray[np.floating[Any]]]]] 
 Array = NDArray[np.floating[Any]]
 Mask = NDArray[np.bool_]
 
+#: Columns of the pairs and score tables: a criterion of that name would overwrite one.
+RESERVED_NAMES: Final = frozenset(
+    {
+        "student_id",
+        "manager_id",
+        "score",
+        "total",
+        "fixed",
+        "reason",
+        "allowed",
+        "student_view",
+        "manager_view",
+    }
+)
+#: Arrays of one pair-table's size that scoring holds at once, besides one per criterion
+#: (total, two views, the allowed mask and a rule's mask, counted generously).
+_ARRAYS_BESIDES_CRITERIA: Final = 4
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available now (Linux ``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(n_students: int, n_managers: int, n_criteria: int, dtype: np.dtype[Any]) -> None:
+    """Raise before allocating when the score arrays cannot fit in memory.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mentormatch.scoring import check_memory
+    >>> check_memory(10, 10, 3, np.dtype("float64"))
+    >>> check_memory(10**7, 10**7, 3, np.dtype("float64"))
+    Traceback (most recent call last):
+    ...
+    mentormatch.exceptions.InvalidInputError: Scorer.score: expected score arrays that fit in memory, got 10000000 x 10000000 pairs needing about ...
+    """
+    cells = n_students * n_managers
+    need = cells * (dtype.itemsize * (n_criteria + _ARRAYS_BESIDES_CRITERIA) + 1)
+    available = _available_memory()
+    if available is None or need <= available:
+        return
+    advice = "use Scorer(dtype='float32') to halve it, fewer criteria, or a smaller cohort"
+    if dtype.itemsize <= 4:
+        advice = "use fewer criteria or a smaller cohort"
+    raise fail(
+        "Scorer.score",
+        "score arrays that fit in memory",
+        f"{n_students} x {n_managers} pairs needing about {need / 1e9:.1f} GB with "
+        f"{available / 1e9:.1f} GB available ({advice})",
+    )
+
 
 def _check_weight_map(
     weights: Mapping[str, float] | None, name: str, known: tuple[str, ...]
@@ -65,8 +128,16 @@ def _check_weight_map(
         if key not in known:
             raise fail(where, f"criterion names from {listed(known)}", f"{describe(key)}")
         out[key] = check_number(value, f"{where}, key {key!r}", NON_NEGATIVE)
-    if sum(out.values()) <= 0:
+    total = sum(out.values())
+    if total <= 0:
         raise fail(where, "at least one positive weight", "all zero")
+    if not np.isfinite(total):
+        # The weights are divided by their sum: an infinite sum makes every total 0.
+        raise fail(
+            where,
+            "weights whose sum is a finite number (only their ratios matter)",
+            f"a sum of {total}",
+        )
     return out
 
 
@@ -171,6 +242,12 @@ class Scorer:
                         "a function",
                         describe(function),
                     )
+                if name in RESERVED_NAMES:
+                    raise fail(
+                        f"{param_where('criteria', 'Scorer')}, key {name!r}",
+                        f"a name that is not a column of the pairs table {listed(RESERVED_NAMES)}",
+                        repr(name),
+                    )
                 functions[name] = function
         self.criteria: dict[str, Callable[..., Any]] = functions
         known = tuple(functions)
@@ -260,6 +337,7 @@ class Scorer:
         """
         if not isinstance(cohort, Cohort):
             raise fail(param_where("cohort", "Scorer.score"), "a Cohort", describe(cohort))
+        check_memory(cohort.n_students, cohort.n_managers, len(self.criteria), self.dtype)
         students, managers = cohort.students, cohort.managers
         shape = (cohort.n_students, cohort.n_managers)
 
@@ -555,7 +633,8 @@ class Scores:
         table["contribution"] = table["value"] * table["weight"]
         s = _person(self.cohort, "students", i)
         m = _person(self.cohort, "managers", j)
-        shared = tuple(x for x in s["interests"] if x in set(m["interests"]))
+        theirs = set(m["interests"])  # once: the test below is then linear
+        shared = tuple(x for x in s["interests"] if x in theirs)
         differs, same = _compare_attributes(s, m)
         reasons = tuple(
             _reason(rule, student_id, manager_id, float(self.total[i, j]))
