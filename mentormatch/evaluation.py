@@ -39,8 +39,9 @@ from mentormatch._validation import (
     param_where,
     table_where,
 )
-from mentormatch.cohort import Cohort, _read_csv
+from mentormatch.cohort import Cohort
 from mentormatch.exceptions import UnreliableFitWarning
+from mentormatch.io import read_table
 from mentormatch.matching import Matching
 from mentormatch.scoring import Scorer
 
@@ -67,7 +68,7 @@ def _read_ratings(ratings: Any, owner: str) -> pd.DataFrame:
                 raise fail(where, "an existing Excel file", f"'{path}' (no such file)")
             frame = pd.read_excel(path, dtype=object)
         else:
-            frame = _read_csv(path, "ratings", owner, None)
+            frame = read_table(path, param="ratings", owner=owner, kind="csv").frame
     else:
         raise fail(where, "a DataFrame or the path of a CSV or Excel file", describe(ratings))
     frame.columns = [str(c).strip() for c in frame.columns]
