@@ -122,7 +122,10 @@ class Interval:
     def __contains__(self, value: object) -> bool:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, self.kind):
             return False
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float, such as 10**400
+            return False
         if not math.isfinite(number):
             return False
         if self.low is not None:
