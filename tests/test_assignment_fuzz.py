@@ -61,7 +61,9 @@ def st_fuzz_problem(draw: st.DrawFn) -> Problem:
     rng = np.random.default_rng(seed)
     weights: NDArray[np.float64]
     if kind == "float":
-        weights = rng.uniform(-1.0, 1.0, shape) * draw(st.sampled_from([1.0, 1e-6, 1e6]))
+        # 1e300 is past the size at which the solvers rescale (2**900).
+        scale = float(draw(st.sampled_from([1.0, 1e-6, 1e6, 1e300])))
+        weights = rng.uniform(-1.0, 1.0, shape) * scale
     elif kind == "integer":
         weights = rng.integers(-5, 6, shape).astype(np.float64)
     elif kind == "tied":
@@ -178,3 +180,28 @@ def test_two_sided_capacities_through_the_domain_layer(method: str) -> None:
     cohort = mm.make_cohort(8, 8, rng=7, student_capacity=(1, 3), manager_capacity=(1, 3))
     pairing = mm.match(mm.Scorer().score(cohort), method=method)
     assert len(pairing.pairs) > 0
+
+
+def test_weights_near_the_float_limit_keep_every_pair() -> None:
+    # Unscaled, the cost 1.6e308 - (-1.6e308) overflows to inf and the flow
+    # route silently took a missing pair for a forbidden one: 5 pairs, not 6.
+    weights = np.array(
+        [
+            [0.0, -1.0e308, -1.0e308],
+            [-1.6e308, -1.6e308, -1.6e308],
+            [-1.6e308, 1.6e308, 1.0e308],
+            [1.6e308, 0.0, 1.0e308],
+        ]
+    )
+    allowed = np.array(
+        [[True, False, True], [True, True, False], [True, True, True], [True, True, True]]
+    )
+    rcap, ccap = np.array([3, 3, 2, 2]), np.array([2, 3, 1])
+    scale = 2.0**-100  # the oracle's sums must not overflow either
+    (size, total), _ = brute_force_subsets(weights * scale, allowed, rcap, ccap)
+    for solver in (hungarian, maxmin):
+        rows, cols = solver(weights, allowed=allowed, row_capacity=rcap, col_capacity=ccap)
+        assert_valid_matching(rows, cols, weights.shape, allowed, rcap, ccap)
+        assert rows.size == size == 6
+    rows, cols = hungarian(weights, allowed=allowed, row_capacity=rcap, col_capacity=ccap)
+    assert math.isclose(math.fsum(weights[rows, cols] * scale), total)

@@ -54,6 +54,8 @@ construction (Dinic's method).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
@@ -206,6 +208,7 @@ def _solve(
     ccap: NDArray[np.int64],
 ) -> Pairs:
     """The lexicographic (size, then total) optimum on validated inputs."""
+    w = _within_range(w)
     if (mask is None or mask.all()) and (rcap == 1).all() and (ccap == 1).all():
         rows, cols = linear_sum_assignment(w, maximize=True)
         return rows.astype(np.intp, copy=False), cols.astype(np.intp, copy=False)
@@ -233,6 +236,29 @@ def _solve(
         rows, cols = b_matching(w, ok, rcap, ccap)
     order = np.lexsort((cols, rows))
     return rows[order].astype(np.intp), cols[order].astype(np.intp)
+
+
+# Weights up to this size leave room for sums of a million weight differences
+# (every route forms such sums: dual values, path lengths) below float64's
+# overflow at 2**1024.
+_SAFE_EXPONENT = 900
+
+
+def _within_range(w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``w`` scaled by a power of two (exactly, so no optimum changes) when it is huge.
+
+    Finite weights near ``1e308`` would overflow the sums every route forms
+    and silently turn allowed pairs into missing ones. Multiplying by a
+    power of two is exact in floating point, so the order of every total is
+    kept; only weights below ``2**-120`` of the largest could lose bits.
+    """
+    if w.size == 0:
+        return w
+    big = max(float(w.max()), -float(w.min()))
+    exponent = math.frexp(big)[1]
+    if exponent <= _SAFE_EXPONENT:
+        return w
+    return w * 2.0 ** (_SAFE_EXPONENT - exponent)
 
 
 def _repeat_is_small(rcap: NDArray[np.int64], ccap: NDArray[np.int64], size: int) -> bool:
