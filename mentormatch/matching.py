@@ -13,6 +13,7 @@ import html
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Final
 
 import numpy as np
@@ -497,6 +498,60 @@ class Matching:
         """The files the cohort was read from: never to be written over."""
         sources = self.scores.cohort._sources.values()
         return [source.name for source in sources if source.name is not None]
+
+    def to_html(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str | None = None,
+        evaluation: Any = None,
+        personal: bool = False,
+        overwrite: bool = False,
+    ) -> Path:
+        """Write a report a coordinator can share: one self-contained HTML file.
+
+        The summary, the pairs with their reasons, the unmatched with
+        theirs, the methods compared, the plots and, when given, the
+        end-of-year evaluation. No request leaves the page, it prints on A4,
+        and personal attributes appear only with ``personal=True``. See
+        :func:`mentormatch.report.write`.
+
+        Parameters
+        ----------
+        path : str or path-like
+        title : str, optional
+        evaluation : Evaluation, optional
+            From :func:`mentormatch.evaluate`.
+        personal : bool, default False
+            Show age, gender, region and languages.
+        overwrite : bool, default False
+            Replace an existing file; otherwise an existing file is an error.
+
+        Returns
+        -------
+        pathlib.Path
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import mentormatch as mm
+        >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(4, 4, rng=0)))
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "report.html"
+        >>> pairing.to_html(path, title="Pilot 2026").read_text().count('<tr><td>s0')
+        4
+        """
+        # The report sits above this module; this method is its door (an import-linter
+        # exception in pyproject.toml names this one import).
+        from mentormatch import report
+
+        return report.write(
+            self,
+            path,
+            title=title,
+            evaluation=evaluation,
+            personal=personal,
+            overwrite=overwrite,
+        )
 
     def __repr__(self) -> str:
         return (

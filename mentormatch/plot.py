@@ -349,5 +349,6 @@ def evaluation_panels(
         score_vs_rating(evaluation, rating=rating, criterion=criterion, ax=ax)
     for ax in axes[1:]:
         ax.set_ylabel("")
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:
+        figure.tight_layout()
     return axes
