@@ -1,8 +1,9 @@
 """The ``mentormatch`` command: a pairing from two CSV files, without writing Python.
 
 Subcommands: ``demo`` (a Digg-sized synthetic cohort, paired and explained),
-``match`` (pair two sign-up exports) and ``compare`` (every method side by
-side on them). Bad input prints one line on
+``match`` (pair two sign-up exports), ``compare`` (every method side by
+side on them) and ``report`` (one self-contained HTML file to share, with
+the end-of-year evaluation when ``--ratings`` is given). Bad input prints one line on
 stderr and exits with status 2; ``--debug`` shows the traceback.
 """
 
@@ -172,6 +173,28 @@ def _compare(args: argparse.Namespace) -> None:
         print(table[columns].round(3).to_string())
 
 
+def _report(args: argparse.Namespace) -> None:
+    cohort = _read(args)
+    scores = mm.Scorer(weights=_weights(args.weights) if args.weights else None).score(cohort)
+    pairing = mm.match(scores, method=args.method, proposer=args.proposer)
+    evaluation = None
+    if args.ratings:
+        if not Path(args.ratings).is_file():
+            raise mm.MissingFileError(
+                f"option '--ratings': expected an existing CSV or Excel file, got '{args.ratings}'."
+            )
+        evaluation = mm.evaluate(pairing, args.ratings, rng=0)
+    path = pairing.to_html(
+        args.out,
+        title=args.title,
+        evaluation=evaluation,
+        personal=args.personal,
+        overwrite=args.overwrite,
+    )
+    rated = f", {evaluation.n_rated} rated" if evaluation is not None else ""
+    print(f"wrote the report of {len(pairing.rows)} pairs{rated} to {path}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mentormatch`` command."""
     parser = argparse.ArgumentParser(
@@ -229,6 +252,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     c.set_defaults(run=_compare)
+
+    r = sub.add_parser(
+        "report", help="write a self-contained HTML report of the pairing (and its evaluation)"
+    )
+    r.add_argument("students", metavar="STUDENTS", help="students CSV")
+    r.add_argument("managers", metavar="MANAGERS", help="managers CSV")
+    r.add_argument("--out", required=True, help="the HTML file to write (never overwritten)")
+    r.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
+    r.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
+    r.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
+    r.add_argument(
+        "--ratings",
+        metavar="FILE",
+        help="end-of-year ratings, CSV or Excel: student_id, manager_id, numeric columns",
+    )
+    r.add_argument("--title", help="the report's title")
+    r.add_argument(
+        "--personal", action="store_true", help="show age, gender, region and languages"
+    )
+    r.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    r.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        metavar="CHAR",
+        help="CSV field delimiter: ',' or ';' (detected)",
+    )
+    r.add_argument("--value-sep", default=";", help="separator of several values in a cell")
+    r.set_defaults(run=_report)
     return parser
 
 

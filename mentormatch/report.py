@@ -309,14 +309,14 @@ def _pairs_table(matching: Matching, personal: bool) -> str:
     frame = pd.DataFrame(
         {
             "student": pairs["student_id"],
-            "programme": students["programme"].to_numpy()[matching.rows],
+            "study programme": students["programme"].to_numpy()[matching.rows],
             "manager": pairs["manager_id"],
             "unit": managers["unit"].to_numpy()[matching.cols],
             "score": pairs["score"],
         }
     )
     for name in matching.scores.components:
-        frame[name] = pairs[name]
+        frame[name] = pairs[name]  # a criterion's score (the text columns are named apart)
     if personal:
         for side, table, index in (
             ("student", students, matching.rows),

@@ -12,9 +12,9 @@ from types import ModuleType
 import pytest
 
 import mentormatch as mm
-from mentormatch import analysis, criteria, metrics, plot, solvers
+from mentormatch import analysis, criteria, metrics, plot, report, solvers
 
-MODULES: list[ModuleType] = [mm, solvers, criteria, metrics, analysis, plot]
+MODULES: list[ModuleType] = [mm, solvers, criteria, metrics, analysis, plot, report]
 
 
 def public_names() -> list[tuple[str, object]]:
