@@ -7,7 +7,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
     cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
 """
 
-from mentormatch import criteria, metrics, plot, solvers
+from mentormatch import criteria, metrics, plot, report, solvers
 from mentormatch.analysis import Sensitivity, compare, sensitivity
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.evaluation import Calibration, Evaluation, calibrate, evaluate, make_ratings
@@ -48,6 +48,7 @@ __all__ = [
     "metrics",
     "partner_ranks",
     "plot",
+    "report",
     "sensitivity",
     "solvers",
 ]

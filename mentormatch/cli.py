@@ -253,9 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     c.set_defaults(run=_compare)
 
-    r = sub.add_parser(
-        "report", help="write a self-contained HTML report of the pairing (and its evaluation)"
-    )
+    r = sub.add_parser("report", help="write a self-contained HTML report to share")
     r.add_argument("students", metavar="STUDENTS", help="students CSV")
     r.add_argument("managers", metavar="MANAGERS", help="managers CSV")
     r.add_argument("--out", required=True, help="the HTML file to write (never overwritten)")

@@ -359,7 +359,7 @@ def evaluation_html(evaluation: Evaluation, *, heading: str = "h3") -> str:
         f"{evaluation.n_rated} pairs rated, {evaluation.n_unrated} without a rating."
     )
     out = [
-        f'<table class="evaluation"><caption>{esc(caption)}</caption>'
+        f'<table class="evaluation keep"><caption>{esc(caption)}</caption>'
         f'<thead><tr><th scope="col">score</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     ]
@@ -370,7 +370,7 @@ def evaluation_html(evaluation: Evaluation, *, heading: str = "h3") -> str:
             for r in evaluation.unrated.itertuples(index=False)
         )
         out.append(
-            '<table class="unrated"><caption>Pairs without a rating (ended early or no '
+            '<table class="unrated keep"><caption>Pairs without a rating (ended early or no '
             'answer): not in the correlations</caption><thead><tr><th scope="col">student</th>'
             '<th scope="col">manager</th><th scope="col">score</th></tr></thead>'
             f"<tbody>{items}</tbody></table>"

@@ -65,13 +65,15 @@ p.lead { color: #444; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: 9.5pt; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border: 1px solid #d0d0d0; padding: .25rem .4rem; text-align: left;
-         vertical-align: top; overflow-wrap: anywhere; }
+         vertical-align: top; }
+td { overflow-wrap: anywhere; }
 table#summary { width: auto; }
 thead th { background: #eef1f5; }
 tbody th { font-weight: 600; background: #f7f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 thead { display: table-header-group; }
-tr, figure, img { break-inside: avoid; page-break-inside: avoid; }
+tr, figure, img, table.keep { break-inside: avoid; page-break-inside: avoid; }
+caption { break-after: avoid; }
 figure { margin: 1rem 0; }
 figure img { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 9.5pt; color: #444; }
@@ -280,11 +282,16 @@ def _table(
         first = f'<th scope="row">{esc(str(label))}</th>' if row_header else ""
         rows.append(f"<tr>{first}{''.join(_cell(v) for v in row)}</tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""
+    # A short table stays on one page with its caption; a long one breaks between rows.
+    keep = ' class="keep"' if len(frame) <= _KEEP_ROWS else ""
     return (
-        f"<table{ident}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<table{ident}{keep}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
+
+#: Tables with at most this many rows are kept on one printed page.
+_KEEP_ROWS: Final = 30
 
 _SUMMARY_LABELS: Final = {
     "n_pairs": "pairs",
@@ -303,37 +310,44 @@ def _summary_table(summary: pd.Series) -> str:
 
 
 def _pairs_table(matching: Matching, personal: bool) -> str:
+    """One row per pair; each person's cell holds their id, programme or unit (and, when
+    asked, their personal attributes), so that the table fits an A4 page."""
+    esc = html.escape
     cohort = matching.scores.cohort
     students, managers = cohort.students, cohort.managers
     pairs = matching.pairs
-    frame = pd.DataFrame(
-        {
-            "student": pairs["student_id"],
-            "study programme": students["programme"].to_numpy()[matching.rows],
-            "manager": pairs["manager_id"],
-            "unit": managers["unit"].to_numpy()[matching.cols],
-            "score": pairs["score"],
-        }
+    criteria = list(matching.scores.components)
+    reasons = matching.reasons().to_numpy()
+
+    def person(table: pd.DataFrame, k: int, detail: str) -> str:
+        lines = [f"<strong>{esc(str(table['id'].iloc[k]))}</strong>"]
+        lines.append(esc(_text(table[detail].iloc[k])))
+        if personal:
+            shown = [_text(table[a].iloc[k]) for a in PERSONAL_ATTRIBUTES if a in table.columns]
+            if any(shown):
+                lines.append(f"<small>{esc('; '.join(v for v in shown if v))}</small>")
+        return f"<td>{'<br>'.join(lines)}</td>"
+
+    head = ["student (programme)", "manager (unit)", "score", *criteria, "reason"]
+    rows = []
+    for k, (i, j) in enumerate(zip(matching.rows.tolist(), matching.cols.tolist(), strict=True)):
+        cells = [person(students, i, "programme"), person(managers, j, "unit")]
+        cells.append(_cell(float(pairs["score"].iloc[k])))
+        cells += [_cell(float(pairs[name].iloc[k])) for name in criteria]
+        reason = str(reasons[k]) + (" (fixed)" if bool(matching.fixed[k]) else "")
+        cells.append(f"<td>{esc(reason)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    personal_note = " and their age, gender, region and languages" if personal else ""
+    caption = (
+        f"The {len(rows)} pairs: each person's programme or unit{personal_note}, the total "
+        "score, each criterion's score and a one-line reason"
     )
-    for name in matching.scores.components:
-        frame[name] = pairs[name]  # a criterion's score (the text columns are named apart)
-    if personal:
-        for side, table, index in (
-            ("student", students, matching.rows),
-            ("manager", managers, matching.cols),
-        ):
-            shown = [a for a in PERSONAL_ATTRIBUTES if a in table.columns]
-            if shown:
-                values = [table[a].to_numpy()[index] for a in shown]
-                frame[f"{side} ({', '.join(shown)})"] = [
-                    "; ".join(_text(v) for v in row if _text(v))
-                    for row in zip(*values, strict=True)
-                ]
-    frame["reason"] = matching.reasons().to_numpy()
-    if matching.fixed.any():
-        frame["fixed"] = pairs["fixed"]
-    caption = f"The {len(frame)} pairs, with each criterion's score and a one-line reason"
-    return _table(frame, caption, table_id="pairs")
+    header = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    keep = ' class="keep"' if len(rows) <= _KEEP_ROWS // 2 else ""
+    return (
+        f'<table id="pairs"{keep}><caption>{esc(caption)}</caption><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _text(value: Any) -> str:

@@ -76,6 +76,7 @@ _FACTS_JS = """() => ({
   imagesDrawn: [...document.images].filter(i => i.complete && i.naturalWidth > 0).length,
   scripts: document.scripts.length,
   title: document.title,
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
 })"""
 
 
@@ -147,7 +148,8 @@ def test_report_renders_in_chromium(
         personal=personal,
     )
 
-    seen = visit(path)
+    # 720 px: about the printable width of A4 (186 mm at 96 px an inch).
+    seen = visit(path, width=720)
 
     assert seen.errors == []
     # Nothing but the file itself (data: URIs make no request): no CDN, font or beacon.
@@ -162,10 +164,11 @@ def test_report_renders_in_chromium(
     assert facts["images"] >= 3
     assert facts["imagesWithAlt"] == facts["images"]
     assert facts["imagesDrawn"] == facts["images"]
+    assert facts["overflow"] == 0  # nothing wider than an A4 page
 
     pixels = _pixels(seen.screenshot)
     height, width = pixels.shape[:2]
-    assert width == 1000
+    assert width == 720
     assert height > 2000  # the whole page, not one blank viewport
     ink = (pixels[..., :3] < 0.9).any(axis=-1).mean()
     assert 0.02 < ink < 0.9, f"screenshot looks blank or black: {ink:.3f} of pixels inked"
@@ -176,18 +179,26 @@ def test_report_renders_in_chromium(
     assert len(seen.pdf) > 10_000
 
 
-if __name__ == "__main__":  # pragma: no cover - makes the docs' screenshot
-    out = Path(sys.argv[1])
+def docs_report(folder: Path) -> Path:
+    """The report of docs/after_the_year.md: the Digg-sized cohort and its synthetic survey."""
     cohort = mm.make_cohort(8, 8, rng=2026)
     scorer = mm.Scorer(weights={"programme": 0.3, "interests": 0.4, "diversity": 0.3})
     pairing = mm.match(scorer.score(cohort))
-    survey = mm.make_ratings(pairing, weights={"interests": 0.7, "diversity": 0.3}, rng=1)
-    survey.loc[3, "rating"] = np.nan
+    truth = {"programme": 0.1, "interests": 0.6, "diversity": 0.3}
+    survey = mm.make_ratings(pairing, weights=truth, rng=1)
+    survey = survey.rename(columns={"rating": "student_rating"})
+    survey["manager_rating"] = mm.make_ratings(pairing, weights=truth, rng=2)["rating"]
+    survey["meetings"] = np.random.default_rng(3).integers(2, 5, len(survey)).astype(float)
+    survey.loc[5, ["student_rating", "manager_rating", "meetings"]] = np.nan
+    return pairing.to_html(
+        folder / "report.html",
+        title="Digg pilot 2026: pairing and evaluation",
+        evaluation=mm.evaluate(pairing, survey, rng=0),
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - makes the docs' screenshot
+    out = Path(sys.argv[1])
     with tempfile.TemporaryDirectory() as folder:
-        report = pairing.to_html(
-            Path(folder) / "report.html",
-            title="Digg pilot 2026: pairing and evaluation",
-            evaluation=mm.evaluate(pairing, survey, rng=0),
-        )
-        out.write_bytes(visit(report, width=900).screenshot)
+        out.write_bytes(visit(docs_report(Path(folder)), width=900).screenshot)
     print(f"wrote {out}")
