@@ -537,7 +537,7 @@ class Matching:
         >>> import mentormatch as mm
         >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(4, 4, rng=0)))
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "report.html"
-        >>> pairing.to_html(path, title="Pilot 2026").read_text().count('<tr><td>s0')
+        >>> pairing.to_html(path, title="Pilot 2026").read_text().count("<tr><td><strong>s0")
         4
         """
         # The report sits above this module; this method is its door (an import-linter
