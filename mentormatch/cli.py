@@ -184,12 +184,14 @@ def _report(args: argparse.Namespace) -> None:
                 f"option '--ratings': expected an existing CSV or Excel file, got '{args.ratings}'."
             )
         evaluation = mm.evaluate(pairing, args.ratings, rng=0)
-    path = pairing.to_html(
+    path = mm.report.write(
+        pairing,
         args.out,
         title=args.title,
         evaluation=evaluation,
         personal=args.personal,
-        overwrite=args.overwrite,
+        force=args.force,
+        protect=[p for p in (args.students, args.managers, args.ratings) if p],
     )
     rated = f", {evaluation.n_rated} rated" if evaluation is not None else ""
     print(f"wrote the report of {len(pairing.rows)} pairs{rated} to {path}", file=sys.stderr)
@@ -269,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--personal", action="store_true", help="show age, gender, region and languages"
     )
-    r.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    r.add_argument("--force", action="store_true", help="replace an existing --out file")
     r.add_argument(
         "--delimiter",
         choices=(",", ";"),

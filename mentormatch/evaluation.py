@@ -20,7 +20,6 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -62,13 +61,7 @@ def _read_ratings(ratings: Any, owner: str) -> pd.DataFrame:
     if isinstance(ratings, pd.DataFrame):
         frame = ratings.copy()
     elif isinstance(ratings, (str, os.PathLike)):
-        path = Path(ratings)
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            if not path.is_file():
-                raise fail(where, "an existing Excel file", f"'{path}' (no such file)")
-            frame = pd.read_excel(path, dtype=object)
-        else:
-            frame = read_table(path, param="ratings", owner=owner, kind="csv").frame
+        frame = read_table(ratings, param="ratings", owner=owner).frame
     else:
         raise fail(where, "a DataFrame or the path of a CSV or Excel file", describe(ratings))
     frame.columns = [str(c).strip() for c in frame.columns]

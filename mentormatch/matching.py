@@ -506,7 +506,7 @@ class Matching:
         title: str | None = None,
         evaluation: Any = None,
         personal: bool = False,
-        overwrite: bool = False,
+        force: bool = False,
     ) -> Path:
         """Write a report a coordinator can share: one self-contained HTML file.
 
@@ -524,7 +524,7 @@ class Matching:
             From :func:`mentormatch.evaluate`.
         personal : bool, default False
             Show age, gender, region and languages.
-        overwrite : bool, default False
+        force : bool, default False
             Replace an existing file; otherwise an existing file is an error.
 
         Returns
@@ -550,7 +550,7 @@ class Matching:
             title=title,
             evaluation=evaluation,
             personal=personal,
-            overwrite=overwrite,
+            force=force,
         )
 
     def __repr__(self) -> str:

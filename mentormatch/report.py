@@ -14,7 +14,8 @@ when given, the end-of-year evaluation, into one file that:
 * shows personal attributes (age, gender, region, languages) only with
   ``personal=True``; ids, programmes and units otherwise;
 * escapes every text that comes from the data;
-* never overwrites an existing file unless asked (``overwrite=True``).
+* never overwrites an existing file unless asked (``force=True``), nor
+  an input file.
 
 Plots need matplotlib (the ``plot`` extra); without it the report says so
 and leaves them out.
@@ -26,7 +27,7 @@ import base64
 import html
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -37,6 +38,7 @@ from mentormatch import plot
 from mentormatch._validation import describe, fail, param_where
 from mentormatch.analysis import compare
 from mentormatch.evaluation import Evaluation, evaluation_html
+from mentormatch.io import check_target
 from mentormatch.matching import METHODS, Matching
 
 if TYPE_CHECKING:
@@ -182,7 +184,8 @@ def write(
     evaluation: Evaluation | None = None,
     personal: bool = False,
     methods: Sequence[str] | None = None,
-    overwrite: bool = False,
+    force: bool = False,
+    protect: Iterable[str | os.PathLike[str]] = (),
 ) -> Path:
     """Write the pairing report: one self-contained HTML file.
 
@@ -199,8 +202,10 @@ def write(
         Show the personal attributes (age, gender, region, languages).
     methods : sequence of str, optional
         The methods to compare; default every method of :func:`match`.
-    overwrite : bool, default False
+    force : bool, default False
         Replace an existing file; otherwise an existing file is an error.
+    protect : iterable of path-like, default ()
+        Files never to write over, even with ``force`` (the input files).
 
     Returns
     -------
@@ -210,7 +215,7 @@ def write(
     Raises
     ------
     InvalidInputError
-        When ``path`` exists and ``overwrite`` is False.
+        When ``path`` exists and ``force`` is False, or is in ``protect``.
 
     Examples
     --------
@@ -224,30 +229,19 @@ def write(
     >>> report.write(pairing, path)
     Traceback (most recent call last):
     ...
-    mentormatch.exceptions.InvalidInputError: parameter 'path' of report.write: expected a file that does not exist yet (overwrite=True replaces it), got '...report.html', which exists.
+    mentormatch.exceptions.InvalidInputError: parameter 'path' of report.write: expected a file that does not exist yet (or force=True to overwrite it), got '...report.html', which exists.
     """
     owner = "report.write"
-    if not isinstance(path, (str, os.PathLike)):
-        raise fail(param_where("path", owner), "a file path", describe(path))
-    target = Path(path)
-    if not overwrite and target.exists():
-        raise _exists(target, owner)
+    target = check_target(path, param="path", owner=owner, protect=protect, force=force)
     page = render(matching, title=title, evaluation=evaluation, personal=personal, methods=methods)
     try:
-        # "x" creates the file only if it is not there: no race with another writer.
-        with open(target, "w" if overwrite else "x", encoding="utf-8") as out:
+        # "x" creates the file only if it is still not there: no race with another writer.
+        with open(target, "w" if force else "x", encoding="utf-8") as out:
             out.write(page)
     except FileExistsError:
-        raise _exists(target, owner) from None
+        check_target(path, param="path", owner=owner, force=force)  # raises, with the message
+        raise
     return target
-
-
-def _exists(target: Path, owner: str) -> Exception:
-    return fail(
-        param_where("path", owner),
-        "a file that does not exist yet (overwrite=True replaces it)",
-        f"'{target}', which exists",
-    )
 
 
 # --------------------------------------------------------------------------- parts

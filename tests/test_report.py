@@ -154,7 +154,7 @@ def test_never_overwrites_unless_asked(digg: mm.Matching, tmp_path: Path) -> Non
     with pytest.raises(mm.InvalidInputError, match="which exists"):
         digg.to_html(path)
     assert path.read_text() == "the coordinator's notes"
-    digg.to_html(path, overwrite=True)
+    digg.to_html(path, force=True)
     assert path.read_text().startswith("<!DOCTYPE html>")
 
 
@@ -179,6 +179,10 @@ def test_cli_report_with_ratings(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert any(a.get("id") == "after-the-year" for tag, a in page.tags if tag == "section")
     assert main(args) == 2  # exists: not overwritten
     assert "which exists" in capsys.readouterr().err
-    assert main([*args, "--overwrite", "--method", "maxmin"]) == 0
-    assert main([*args[:-1], str(tmp_path / "no.csv"), "--overwrite"]) == 2
+    assert main([*args, "--force", "--method", "maxmin"]) == 0
+    # Not even --force writes over an input file.
+    inputs = ["report", str(students), str(managers), "--out", str(students), "--force"]
+    assert main(inputs) == 2
+    assert "an input file" in capsys.readouterr().err
+    assert main([*args[:-1], str(tmp_path / "no.csv"), "--force"]) == 2
     assert "option '--ratings'" in capsys.readouterr().err
