@@ -101,6 +101,23 @@ def test_unrated_pairs_are_counted_never_dropped(digg: tuple[mm.Cohort, mm.Match
     assert "without a rating" in result._repr_html_()
 
 
+@given(st.lists(st.sampled_from(["answered", "blank", "no row"]), min_size=8, max_size=8))
+def test_every_pair_is_rated_or_reported(states: list[str]) -> None:
+    pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=2026)))
+    survey = mm.make_ratings(pairing, rng=1)
+    survey["rating"] = survey["rating"].mask(np.array([s == "blank" for s in states]))
+    survey = survey[np.array([s != "no row" for s in states])]
+    result = mm.evaluate(pairing, survey, rng=0, n_boot=50)
+    ids = pairing.pairs["student_id"].tolist()
+    assert sorted(result.pairs["student_id"]) == [
+        i for i, s in zip(ids, states, strict=True) if s == "answered"
+    ]
+    assert sorted(result.unrated["student_id"]) == [
+        i for i, s in zip(ids, states, strict=True) if s != "answered"
+    ]
+    assert (result.correlations["n"] == states.count("answered")).all()
+
+
 def test_rating_for_a_pair_not_made_is_an_error(digg: tuple[mm.Cohort, mm.Matching]) -> None:
     _, pairing = digg
     survey = mm.make_ratings(pairing, rng=1)
