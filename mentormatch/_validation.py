@@ -15,11 +15,12 @@ through :func:`check_number_map`. Numpy scalars (``np.float32(0.5)``,
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,11 @@ __all__ = [
     "Interval",
     "as_bool_mask",
     "as_capacity",
+    "as_float_dtype",
+    "as_generator",
     "as_matrix",
+    "check_flag",
+    "check_instance",
     "check_number",
     "check_number_map",
     "check_option",
@@ -194,6 +199,45 @@ def check_number_map(
             raise fail(where, f"names from {listed(keys)}", describe(key))
         out[str(key)] = float(check_number(value, f"{where}, key {key!r}", interval))
     return out
+
+
+def check_instance(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+    """``value`` when it is an instance of ``kind``; else an error saying ``what`` is expected."""
+    if not isinstance(value, kind):
+        raise fail(where, what, describe(value))
+    return value
+
+
+def check_flag(value: Any, where: str, *, none: bool = False) -> Any:
+    """``value`` as a bool when it is True or False (or None, when ``none``)."""
+    if none and value is None:
+        return None
+    if not isinstance(value, (bool, np.bool_)):
+        raise fail(where, "True, False or None" if none else "True or False", describe(value))
+    return bool(value)
+
+
+def as_generator(value: Any, where: str) -> np.random.Generator:
+    """:func:`numpy.random.default_rng` of ``value``, its errors named by ``where``."""
+    try:
+        return np.random.default_rng(value)
+    except (TypeError, ValueError):
+        raise fail(
+            where,
+            "None, a non-negative int seed, a SeedSequence, a BitGenerator or a Generator",
+            describe(value),
+        ) from None
+
+
+def as_float_dtype(value: Any, where: str) -> np.dtype[np.floating[Any]]:
+    """float32 or float64, given as a name, a numpy type or a dtype."""
+    dtype: np.dtype[Any] | None = None
+    if value is not None:  # np.dtype(None) would be float64
+        with contextlib.suppress(TypeError):
+            dtype = np.dtype(value)
+    if dtype is None or dtype.kind != "f" or dtype.itemsize not in (4, 8):
+        raise fail(where, "float32 or float64", describe(value))
+    return cast("np.dtype[np.floating[Any]]", dtype)
 
 
 def as_matrix(value: ArrayLike, name: str, owner: str) -> NDArray[np.float64]:

@@ -23,6 +23,8 @@ import pandas as pd
 from mentormatch._validation import (
     POSITIVE_INT,
     Interval,
+    as_generator,
+    check_flag,
     check_number,
     check_option,
     describe,
@@ -197,7 +199,8 @@ def sensitivity(
     check_option(method, "method", owner, METHODS)
     spread = check_number(spread, param_where("spread", owner), Interval(Real, 0, 1, "left"))
     n_samples = check_number(n_samples, param_where("n_samples", owner), POSITIVE_INT)
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng, param_where("rng", owner))
+    progress = check_flag(progress, param_where("progress", owner), none=True)
 
     scores = scorer.score(cohort)
     baseline = match(scores, method=method, **match_options)

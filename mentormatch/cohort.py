@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from mentormatch import io as _io
 from mentormatch._catalogue import vocabulary_key
 from mentormatch._validation import (
+    check_flag,
     check_option,
     describe,
     fail,
@@ -936,6 +937,8 @@ class Cohort:
         for side, ids, index in sides:
             if isinstance(ids, str):
                 ids = [ids]
+            if not isinstance(ids, Iterable):
+                raise fail(param_where(side, owner), "an iterable of ids", describe(ids))
             named = set(ids)
             unknown = sorted(named - set(index))
             if unknown:
@@ -1029,7 +1032,16 @@ class Cohort:
         """Write the two tables as Excel workbooks that :meth:`from_excel` reads back.
 
         Needs the optional extra ``excel``. Cells are written as text, never
-        as formulas. Parameters as :meth:`to_csv`.
+        as formulas.
+
+        Parameters
+        ----------
+        students_path, managers_path : str or path-like
+        value_sep : str, default ";"
+            Joins several values in one cell.
+        force : bool, default False
+            Overwrite existing files. A file this cohort was read from is
+            never overwritten.
 
         Examples
         --------
@@ -1053,6 +1065,15 @@ class Cohort:
         value_sep: str,
     ) -> None:
         owner = f"Cohort.{method}"
+        force = check_flag(force, param_where("force", owner))
+        if delimiter is not None:
+            check_option(delimiter, "delimiter", owner, (",", ";", "\t"))
+        if not isinstance(value_sep, str) or not value_sep or value_sep == delimiter:
+            raise fail(
+                param_where("value_sep", owner),
+                "a non-empty string other than the delimiter",
+                describe(value_sep),
+            )
         protect = [src.name for src in self._sources.values() if src.name is not None]
         texts = [
             _to_text(self._students, "students", value_sep),

@@ -32,6 +32,8 @@ from mentormatch._validation import (
     NON_NEGATIVE,
     POSITIVE,
     UNIT,
+    as_float_dtype,
+    check_instance,
     check_number,
     check_number_map,
     check_option,
@@ -127,6 +129,8 @@ def programme(
            [0.5, 0.5],
            [0. , 0.5]])
     """
+    dtype = _check_common(students, managers, dtype, "programme")
+    _check_disciplines(disciplines, "programme")
     partial = check_number(partial, param_where("partial", "programme"), UNIT)
     neutral = check_number(neutral, param_where("neutral", "programme"), UNIT)
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
@@ -239,6 +243,7 @@ def interests(
     array([[0.5, 1. ],
            [0. , 0.2]])
     """
+    dtype = _check_common(students, managers, dtype, "interests")
     check_option(weighting, "weighting", "interests", ("uniform", "idf"))
     vocabulary: dict[Any, int] = {}
     student_sets, manager_sets = list(students["interests"]), list(managers["interests"])
@@ -402,6 +407,8 @@ def diversity(
     array([[0.83],
            [0.  ]])
     """
+    dtype = _check_common(students, managers, dtype, "diversity")
+    _check_disciplines(disciplines, "diversity")
     neutral = check_number(neutral, param_where("neutral", "diversity"), UNIT)
     weights = dict(DEFAULT_ATTRIBUTE_WEIGHTS)
     if attribute_weights is not None:
@@ -515,3 +522,17 @@ def _set_difference(
     union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
     known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
     return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
+
+
+def _check_common(students: Any, managers: Any, dtype: Any, owner: str) -> np.dtype[Any]:
+    """The two tables are DataFrames; the dtype is float32 or float64 (returned)."""
+    for name, table in (("students", students), ("managers", managers)):
+        check_instance(table, pd.DataFrame, param_where(name, owner), "a pandas DataFrame")
+    return as_float_dtype(dtype, param_where("dtype", owner))
+
+
+def _check_disciplines(disciplines: Any, owner: str) -> None:
+    if disciplines is not None:
+        check_instance(
+            disciplines, Mapping, param_where("disciplines", owner), "a mapping of str to str"
+        )

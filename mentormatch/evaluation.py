@@ -31,6 +31,8 @@ from mentormatch._validation import (
     NON_NEGATIVE,
     POSITIVE_INT,
     UNIT,
+    as_generator,
+    check_instance,
     check_number,
     check_option,
     describe,
@@ -117,8 +119,10 @@ def _rating_columns(frame: pd.DataFrame, columns: Sequence[str] | None, owner: s
         chosen = available
     elif isinstance(columns, str):
         chosen = [columns]
-    else:
+    elif isinstance(columns, Sequence):
         chosen = list(columns)
+    else:
+        raise fail(param_where("columns", owner), "a sequence of column names", describe(columns))
     if not chosen:
         raise fail(param_where("ratings", owner), "at least one rating column", "none")
     for name in chosen:
@@ -447,7 +451,7 @@ def evaluate(
     if not isinstance(matching, Matching):
         raise fail(param_where("matching", owner), "a Matching (from match)", describe(matching))
     n_boot = _positive_int(n_boot, "n_boot", owner)
-    gen = np.random.default_rng(rng)
+    gen = as_generator(rng, param_where("rng", owner))
     frame = _read_ratings(ratings, owner)
     names = _rating_columns(frame, columns, owner)
     values = {name: _numeric(frame, name) for name in names}
@@ -704,7 +708,7 @@ def calibrate(
     folds = _positive_int(folds, "folds", owner)
     if folds < 2:
         raise fail(param_where("folds", owner), "an integer of at least 2", describe(folds))
-    gen = np.random.default_rng(rng)
+    gen = as_generator(rng, param_where("rng", owner))
     frame = _read_ratings(ratings, owner)
     if not isinstance(rating, str) or rating not in frame.columns or rating in ID_COLUMNS:
         raise fail(
@@ -852,6 +856,10 @@ def make_ratings(
     if not isinstance(matching, Matching):
         raise fail(param_where("matching", owner), "a Matching", describe(matching))
     components = matching.scores.components
+    if weights is not None:
+        check_instance(
+            weights, Mapping, param_where("weights", owner), "a mapping of str to float"
+        )
     truth = dict(matching.scores.weights) if weights is None else dict(weights)
     for name, value in truth.items():
         if name not in components:
@@ -868,12 +876,17 @@ def make_ratings(
         raise fail(param_where("weights", owner), "at least one positive weight", "all zero")
     noise = check_number(noise, param_where("noise", owner), NON_NEGATIVE)
     missing = check_number(missing, param_where("missing", owner), UNIT)
-    low, high = scale
-    if not (isinstance(low, int) and isinstance(high, int) and low < high):
+    if not (
+        isinstance(scale, tuple)
+        and len(scale) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in scale)
+        and scale[0] < scale[1]
+    ):
         raise fail(
-            param_where("scale", owner), "(low, high) integers with low < high", repr(scale)
+            param_where("scale", owner), "(low, high) integers with low < high", describe(scale)
         )
-    gen = np.random.default_rng(rng)
+    low, high = scale
+    gen = as_generator(rng, param_where("rng", owner))
     r, c = matching.rows, matching.cols
     latent = sum(
         w / total_weight * components[k][r, c].astype(np.float64) for k, w in truth.items()

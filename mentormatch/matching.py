@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mentormatch import metrics, solvers
-from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch._validation import check_flag, check_option, describe, fail, param_where
 from mentormatch.exceptions import InfeasibleError
 from mentormatch.io import write_csv, write_excel
 from mentormatch.scoring import Scores
@@ -178,6 +178,8 @@ def _fixed_pairs(
     if fixed is None:
         return empty, empty
     where = param_where("fixed", "match")
+    if isinstance(fixed, (str, bytes)) or not isinstance(fixed, Iterable):
+        raise fail(where, "an iterable of (student_id, manager_id) pairs", describe(fixed))
     cohort = scores.cohort
     rows: list[int] = []
     cols: list[int] = []
@@ -381,6 +383,7 @@ class Matching:
         >>> frame.columns.tolist()[:3], len(frame)
         (['student_id', 'manager_id', 'score'], 3)
         """
+        explain = check_flag(explain, param_where("explain", "Matching.to_frame"))
         pairs = self.pairs.assign(reason=self.reasons().to_numpy() if explain else "")
         rows = []
         for ident, side, reason in self.unmatched.itertuples(index=False):
@@ -430,11 +433,14 @@ class Matching:
         >>> path.read_text().splitlines()[0].split(",")[:3]
         ['student_id', 'manager_id', 'score']
         """
+        owner = "Matching.to_csv"
+        explain = check_flag(explain, param_where("explain", owner))
+        force = check_flag(force, param_where("force", owner))
         write_csv(
             self.to_frame(explain=explain),
             path,
             param="path",
-            owner="Matching.to_csv",
+            owner=owner,
             protect=self._inputs(),
             force=force,
             **kwargs,
@@ -474,6 +480,9 @@ class Matching:
         >>> list(pd.read_excel(path, sheet_name=None))
         ['pairs', 'unmatched', 'summary']
         """
+        owner = "Matching.to_excel"
+        explain = check_flag(explain, param_where("explain", owner))
+        force = check_flag(force, param_where("force", owner))
         pairs = self.pairs
         if explain:
             pairs = pairs.assign(reason=self.reasons().to_numpy())

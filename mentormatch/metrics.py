@@ -18,7 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._arrays import row_blocks
 from mentormatch._catalogue import discipline_of
-from mentormatch._validation import check_option, is_missing
+from mentormatch._validation import check_option, describe, fail, is_missing, param_where
+from mentormatch.scoring import Scores
 
 if TYPE_CHECKING:  # for annotations only: matching imports this module, not the other way
     from mentormatch.matching import Matching
@@ -50,6 +51,7 @@ def partner_ranks(matching: Matching, side: str = "students") -> NDArray[np.int6
     >>> bool((ranks >= 1).all() and (ranks <= 4).all())
     True
     """
+    _check_matching(matching, "partner_ranks")
     check_option(side, "side", "partner_ranks", ("students", "managers"))
     scores = matching.scores
     if side == "students":
@@ -111,6 +113,7 @@ def summary(matching: Matching) -> pd.Series:
     >>> int(figures["n_pairs"]), float(figures["students_matched"])
     (8, 1.0)
     """
+    _check_matching(matching, "summary")
     scores = matching.scores
     cohort = scores.cohort
     rows, cols = matching.rows, matching.cols
@@ -161,3 +164,10 @@ def summary(matching: Matching) -> pd.Series:
     shared = [bool(set(a) & set(b)) for a, b in zip(s_interests, m_interests, strict=True)]
     figures["interest_coverage"] = stat(np.mean, shared)
     return pd.Series(figures, name=matching.method, dtype=object)
+
+
+def _check_matching(matching: Any, owner: str) -> None:
+    # Duck-typed: this module sits below matching.py (which imports it), so it
+    # cannot name the Matching class at run time; a Matching carries Scores.
+    if not isinstance(getattr(matching, "scores", None), Scores) or not hasattr(matching, "rows"):
+        raise fail(param_where("matching", owner), "a Matching", describe(matching))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch._validation import check_instance, check_option, describe, fail, param_where
 from mentormatch.evaluation import Evaluation
 from mentormatch.matching import Matching
 from mentormatch.metrics import partner_ranks
@@ -33,16 +33,31 @@ __all__ = [
 ]
 
 
-def _axes(ax: Axes | None) -> Axes:
+def _pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError(
             "mentormatch.plot needs matplotlib: pip install 'mentormatch-pairing[plot]'"
         ) from None
+    return plt
+
+
+def _axes(ax: Axes | None, owner: str) -> Axes:
+    """``ax``, or new axes when it is None (matplotlib is imported here, lazily)."""
+    plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots()
-    return ax
+        return ax
+    from matplotlib.axes import Axes
+
+    checked: Axes = check_instance(ax, Axes, param_where("ax", owner), "matplotlib Axes or None")
+    return checked
+
+
+def _matching(matching: Any, owner: str, name: str = "matching") -> Matching:
+    checked: Matching = check_instance(matching, Matching, param_where(name, owner), "a Matching")
+    return checked
 
 
 def score_heatmap(
@@ -80,9 +95,12 @@ def score_heatmap(
     >>> ax.get_xlabel()
     'manager'
     """
+    check_instance(scores, Scores, param_where("scores", "score_heatmap"), "a Scores")
+    if matching is not None:
+        _matching(matching, "score_heatmap")
     check_option(criterion, "criterion", "score_heatmap", ("total", *scores.components))
     values = scores.total if criterion == "total" else scores.components[criterion]
-    ax = _axes(ax)
+    ax = _axes(ax, "score_heatmap")
     masked = np.ma.masked_where(~scores.allowed, values)
     image = ax.imshow(masked, vmin=0, vmax=1, cmap="viridis", aspect="auto")
     ax.figure.colorbar(image, ax=ax, label=criterion)
@@ -151,7 +169,7 @@ def score_distribution(
             "a list of Matching or a mapping of labels to Matching",
             describe(matchings),
         )
-    ax = _axes(ax)
+    ax = _axes(ax, "score_distribution")
     data = [m.scores.total[m.rows, m.cols] for _, m in labelled]
     ax.boxplot(data, showmeans=True)
     rng = np.random.default_rng(0)  # jitter only: fixed so the picture is reproducible
@@ -187,9 +205,10 @@ def rank_histogram(matching: Matching, *, side: str = "students", ax: Axes | Non
     >>> plot.rank_histogram(pairing, side="managers").get_xlabel()
     "managers' rank of their partner"
     """
+    _matching(matching, "rank_histogram")
     check_option(side, "side", "rank_histogram", ("students", "managers"))
     ranks = partner_ranks(matching, side)
-    ax = _axes(ax)
+    ax = _axes(ax, "rank_histogram")
     top = int(ranks.max()) if len(ranks) else 1
     counts = np.bincount(ranks, minlength=top + 1)[1:]
     ax.bar(np.arange(1, top + 1), counts, color="tab:blue")
@@ -222,9 +241,9 @@ def criterion_breakdown(matching: Matching, *, ax: Axes | None = None) -> Axes:
     >>> len(plot.criterion_breakdown(pairing).patches)
     24
     """
-    scores = matching.scores
+    scores = _matching(matching, "criterion_breakdown").scores
     norm = sum(scores.weights.values())
-    ax = _axes(ax)
+    ax = _axes(ax, "criterion_breakdown")
     labels = [
         f"{scores.student_ids[i]}–{scores.manager_ids[j]}"
         for i, j in zip(matching.rows.tolist(), matching.cols.tolist(), strict=True)
@@ -295,7 +314,7 @@ def score_vs_rating(
     answered = evaluation.pairs[evaluation.pairs[name].notna()]
     x = answered[column].to_numpy(dtype=np.float64)
     y = answered[name].to_numpy(dtype=np.float64)
-    ax = _axes(ax)
+    ax = _axes(ax, "score_vs_rating")
     jitter = np.random.default_rng(0).uniform(-0.08, 0.08, len(y))
     ax.scatter(x, y + jitter, s=14, alpha=0.6, color="tab:blue")
     table = evaluation.table(name)
@@ -338,11 +357,17 @@ def evaluation_panels(
     >>> [ax.get_xlabel() for ax in plot.evaluation_panels(result)]
     ['total', 'programme', 'interests', 'diversity']
     """
+    owner = "evaluation_panels"
+    check_instance(
+        evaluation, Evaluation, param_where("evaluation", owner), "an Evaluation (from evaluate)"
+    )
     names = ("total", *evaluation.criteria)
+    plt = _pyplot()
     if figure is None:
-        import matplotlib.pyplot as plt
-
         figure = plt.figure()
+    from matplotlib.figure import Figure as _Figure
+
+    check_instance(figure, _Figure, param_where("figure", owner), "a matplotlib Figure or None")
     figure.set_size_inches(3.2 * len(names), 3.0)
     axes = np.atleast_1d(figure.subplots(1, len(names), sharey=True))
     for ax, criterion in zip(axes, names, strict=True):

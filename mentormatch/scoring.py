@@ -274,6 +274,14 @@ class Scorer:
                 param_where("share_language", "Scorer"), "True or False", describe(share_language)
             )
         self.share_language = bool(share_language)
+        if not (allowed is None or callable(allowed) or isinstance(allowed, pd.DataFrame)):
+            mask = np.asarray(allowed)
+            if mask.dtype != np.bool_ or mask.ndim != 2:
+                raise fail(
+                    param_where("allowed", "Scorer"),
+                    "a boolean matrix, a DataFrame of booleans or a callable",
+                    describe(allowed),
+                )
         self.allowed = allowed
         check_option(dtype, "dtype", "Scorer", ("float32", "float64"))
         self.dtype = np.dtype(dtype)
