@@ -275,12 +275,13 @@ class Scorer:
             )
         self.share_language = bool(share_language)
         if not (allowed is None or callable(allowed) or isinstance(allowed, pd.DataFrame)):
+            # The shape is checked against the cohort, in score().
             mask = np.asarray(allowed)
-            if mask.dtype != np.bool_ or mask.ndim != 2:
+            if mask.dtype != np.bool_:
                 raise fail(
                     param_where("allowed", "Scorer"),
-                    "a boolean matrix, a DataFrame of booleans or a callable",
-                    describe(allowed),
+                    "a boolean mask",
+                    f"an array of dtype {mask.dtype}",
                 )
         self.allowed = allowed
         check_option(dtype, "dtype", "Scorer", ("float32", "float64"))
