@@ -46,7 +46,7 @@ from typing import IO, Any, Final
 
 import pandas as pd
 
-from mentormatch._validation import describe, fail, param_where
+from mentormatch._validation import check_flag, describe, fail, param_where
 from mentormatch.exceptions import InvalidInputError
 
 __all__ = [
@@ -391,6 +391,9 @@ def check_target(
     """
     where = param_where(param, owner)
     target = _as_path(path, where, "a file to write")
+    force = check_flag(force, param_where("force", owner))
+    if isinstance(protect, (str, bytes)) or not isinstance(protect, Iterable):
+        raise fail(param_where("protect", owner), "an iterable of paths", describe(protect))
     for source in protect:
         if _same_file(target, Path(source)):
             raise fail(

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mentormatch import plot
-from mentormatch._validation import describe, fail, param_where
+from mentormatch._validation import check_option, describe, fail, param_where
 from mentormatch.analysis import compare
 from mentormatch.evaluation import Evaluation, evaluation_html
 from mentormatch.io import check_target
@@ -134,7 +134,12 @@ def render(
         title = "Mentoring pairing report"
     elif not isinstance(title, str):
         raise fail(param_where("title", owner), "a string", describe(title))
-    chosen = list(METHODS) if methods is None else list(methods)
+    if methods is None:
+        chosen = list(METHODS)
+    elif isinstance(methods, str) or not isinstance(methods, Sequence):
+        raise fail(param_where("methods", owner), "a sequence of method names", describe(methods))
+    else:
+        chosen = [check_option(m, "methods", owner, METHODS) for m in methods]
 
     summary = matching.summary()
     n_unmatched = len(matching.unmatched)
