@@ -445,7 +445,7 @@ class Cohort:
 
     See Also
     --------
-    make_cohort : a synthetic, reproducible cohort.
+    make_cohort : A synthetic, reproducible cohort.
 
     Notes
     -----

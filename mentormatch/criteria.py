@@ -51,9 +51,10 @@ __all__ = [
     "programme",
 ]
 
-#: Weight of each perspective attribute in :func:`diversity`. Educational
-#: background counts double: differing backgrounds are what the programme
-#: matches on.
+#: Weight of each perspective attribute in :func:`diversity`.
+#:
+#: Educational background counts double: differing backgrounds are what the
+#: programme matches on.
 DEFAULT_ATTRIBUTE_WEIGHTS: Final[Mapping[str, float]] = {
     "background": 2.0,
     "age": 1.0,

@@ -255,7 +255,7 @@ class Evaluation:
 
     See Also
     --------
-    mentormatch.plot.evaluation_panels : scores against a rating, one panel per criterion.
+    mentormatch.plot.evaluation_panels : Scores against a rating, one panel per criterion.
 
     Examples
     --------
@@ -665,18 +665,18 @@ def calibrate(
     -------
     Calibration
 
+    Raises
+    ------
+    InvalidInputError
+        For ids not in the cohort, a pair twice, a missing rating column or
+        a rating that is not a number.
+
     Warns
     -----
     UnreliableFitWarning
         With fewer than 30 rated pairs (or 10 per criterion, whichever is
         more), and when no criterion rises with the rating (the original
         weights are then kept).
-
-    Raises
-    ------
-    InvalidInputError
-        For ids not in the cohort, a pair twice, a missing rating column or
-        a rating that is not a number.
 
     Notes
     -----

@@ -125,7 +125,7 @@ def match(
 
     See Also
     --------
-    mentormatch.solvers : the array solvers behind each method.
+    mentormatch.solvers : The array solvers behind each method.
 
     Examples
     --------
@@ -347,6 +347,11 @@ class Matching:
 
     def reasons(self) -> pd.Series:
         """A one-line reason for each pair, in the order of :attr:`pairs`.
+
+        Returns
+        -------
+        pandas.Series
+            One string per pair (see :meth:`PairExplanation.one_line`).
 
         Examples
         --------

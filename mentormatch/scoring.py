@@ -838,6 +838,11 @@ class PairExplanation:
     def one_line(self) -> str:
         """The gist in one line: shared interests, background, strongest criterion.
 
+        Returns
+        -------
+        str
+            The parts joined by "; ".
+
         Examples
         --------
         >>> import mentormatch as mm
