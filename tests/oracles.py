@@ -253,6 +253,131 @@ def reference_deferred_acceptance(inst: Instance) -> set[Pair]:
     return {(i, j) for j in range(m) for i in held[j]}
 
 
+def strict_preferences(inst: Instance) -> Instance:
+    """The same market with every tie broken towards the lower index, as ranks.
+
+    Row ``i`` ranks the columns by utility, the lower column first among
+    equals; column ``j`` ranks the rows likewise, the lower row first. The
+    utilities become ``n_cols - rank`` and ``n_rows - rank``: strict
+    preferences that agree with the originals wherever those are strict.
+    """
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    strict_pu = np.zeros((n, m))
+    strict_ru = np.zeros((n, m))
+    for i in range(n):
+        for rank, j in enumerate(sorted(range(m), key=lambda j: (-pu[i, j], j))):
+            strict_pu[i, j] = m - rank
+    for j in range(m):
+        for rank, i in enumerate(sorted(range(n), key=lambda i: (-ru[i, j], i))):
+            strict_ru[i, j] = n - rank
+    return strict_pu, strict_ru, allowed, pcap, rcap
+
+
+def stable_matchings(inst: Instance) -> list[set[Pair]]:
+    """Every stable matching, by enumerating all matchings row by row.
+
+    The same enumeration as :func:`all_matchings`, which drops a partial
+    matching as soon as a pair whose both sides can no longer change blocks it:
+    row ``i`` once its partners are chosen, column ``j`` once it is full (no
+    later row can join it). Every matching that survives is checked in full by
+    :func:`brute_is_stable`.
+    """
+    pu, ru, allowed, pcap, rcap = inst
+    n, m = pu.shape
+    mask = mask_of(allowed, (n, m))
+    row_cap, col_cap = caps_of(pcap, n), caps_of(rcap, m)
+    row_sets: list[tuple[int, ...]] = []
+    col_sets: list[list[int]] = [[] for _ in range(m)]
+    found: list[set[Pair]] = []
+
+    def row_wants(i: int, j: int) -> bool:
+        mine = row_sets[i]
+        return len(mine) < row_cap[i] or any(pu[i, j] > pu[i, c] for c in mine)
+
+    def full_col_wants(i: int, j: int) -> bool:
+        return any(ru[i, j] > ru[r, j] for r in col_sets[j])
+
+    def settled_block(i: int) -> bool:
+        mine = row_sets[i]
+        for j in range(m):
+            full = len(col_sets[j]) == col_cap[j]
+            if not mask[i, j] or not full:
+                continue
+            if j not in mine and row_wants(i, j) and full_col_wants(i, j):
+                return True
+            if j in mine:
+                # Column j has just become full: the earlier rows now face a
+                # column that can no longer change.
+                for k in range(i):
+                    if (
+                        mask[k, j]
+                        and j not in row_sets[k]
+                        and row_wants(k, j)
+                        and full_col_wants(k, j)
+                    ):
+                        return True
+        return False
+
+    def extend(i: int) -> None:
+        if i == n:
+            pairs = [(r, c) for r in range(n) for c in row_sets[r]]
+            if brute_is_stable(pairs, inst):
+                found.append(set(pairs))
+            return
+        options = [j for j in range(m) if mask[i, j] and len(col_sets[j]) < col_cap[j]]
+        for size in range(min(row_cap[i], len(options)) + 1):
+            for combo in itertools.combinations(options, size):
+                row_sets.append(combo)
+                for j in combo:
+                    col_sets[j].append(i)
+                if not settled_block(i):
+                    extend(i + 1)
+                for j in combo:
+                    col_sets[j].pop()
+                row_sets.pop()
+
+    extend(0)
+    return found
+
+
+def optimal_stable(inst: Instance) -> tuple[set[Pair], set[Pair]]:
+    """The rows' and the columns' best stable matchings for the tie-broken preferences.
+
+    Among all stable matchings of :func:`strict_preferences` (by brute
+    force), the rows' best is the one in which every row's partners, best
+    first, are each at least as good as its partners in any other stable
+    matching, rank by rank (a missing partner being the worst); likewise for
+    the columns. Two such matchings would give every agent of that side the
+    same partners, so there is at most one of each; the theory (Gale &
+    Shapley 1962, Roth 1984) says there is one, and the oracle fails loudly
+    if not.
+    """
+    strict = strict_preferences(inst)
+    pu, ru = strict[0], strict[1]
+    n, m = pu.shape
+    stable = stable_matchings(strict)
+
+    def best_for(side: int, size: int, utility: NDArray[np.float64]) -> set[Pair]:
+        def ranked(match: set[Pair], agent: int) -> list[float]:
+            return sorted((utility[p] for p in match if p[side] == agent), reverse=True)
+
+        def dominates(a: set[Pair], b: set[Pair]) -> bool:
+            for agent in range(size):
+                mine, theirs = ranked(a, agent), ranked(b, agent)
+                if len(mine) < len(theirs) or any(
+                    x < y for x, y in zip(mine, theirs, strict=False)
+                ):
+                    return False
+            return True
+
+        best = [s for s in stable if all(dominates(s, other) for other in stable)]
+        assert len(best) == 1, f"{len(best)} optimal stable matchings among {len(stable)}"
+        return best[0]
+
+    return best_for(0, n, pu), best_for(1, m, ru)
+
+
 # --------------------------------------------------------------------------- domain (Scores)
 
 
