@@ -9,8 +9,16 @@ Conventions shared by every function here:
   *i*'s value of column *j*; ``receiver_utility[i, j]`` is column *j*'s value
   of row *i* (same shape, no transposes for the caller);
 * ``allowed`` is a boolean mask of the same shape, never a magic number;
-* capacities are non-negative integers, one per row or column (default 1);
-* ties are broken towards the lower index, so results are deterministic;
+* capacities are non-negative integers, one per row or column (default 1),
+  named after the side they bound: ``row_capacity`` and ``col_capacity``
+  beside ``weights`` (the assignment solvers), ``proposer_capacity`` and
+  ``receiver_capacity`` beside the two utilities (the stable solvers and
+  their checkers);
+* results are deterministic: the same input always gives the same output.
+  Only :func:`gale_shapley` promises how ties break (towards the lower index
+  on both sides); among several optimal assignments of equal weight,
+  :func:`hungarian`, :func:`maxmin` and :func:`k_best` return one, with no
+  promise which;
 * the result is a pair of index arrays ``(rows, cols)`` with ``rows`` sorted.
 
 Which one to choose:
