@@ -13,7 +13,6 @@ from types import MappingProxyType
 from typing import Final
 
 __all__ = [
-    "DISCIPLINES",
     "INTERESTS",
     "INTEREST_GLOSS",
     "PROGRAMMES",
@@ -27,20 +26,6 @@ __all__ = [
     "discipline_of",
     "vocabulary_key",
 ]
-
-#: Discipline groups, each with an English gloss.
-DISCIPLINES: Final = MappingProxyType(
-    {
-        "samhällsvetenskap": "social and political science",
-        "medier": "media and communication",
-        "ekonomi och juridik": "economics and law",
-        "teknik": "computing and engineering",
-        "miljö": "environmental science",
-        "hälsa": "health and welfare",
-        "humaniora": "humanities",
-        "utbildning": "education",
-    }
-)
 
 #: Programme -> (English gloss, discipline group).
 _PROGRAMMES: Final = {

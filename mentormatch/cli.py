@@ -29,7 +29,7 @@ _METHOD_HELP = "hungarian: best total; stable: no blocking pairs; maxmin: best w
 _PROPOSER_HELP = "for stable: the side that proposes and gets its best stable pairing"
 
 
-def _weights(text: str) -> dict[str, float]:
+def _parse_weights(text: str) -> dict[str, float]:
     """Parse ``programme=0.3,interests=0.4,diversity=0.3``."""
     out: dict[str, float] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
@@ -127,7 +127,7 @@ def _demo(args: argparse.Namespace) -> None:
 
 def _match(args: argparse.Namespace) -> None:
     cohort = _read(args)
-    scorer = mm.Scorer(weights=_weights(args.weights) if args.weights else None)
+    scorer = mm.Scorer(weights=_parse_weights(args.weights) if args.weights else None)
     scores = scorer.score(cohort)
     fixed = _fixed(args.fixed) if args.fixed else None
     pairing = mm.match(scores, method=args.method, proposer=args.proposer, fixed=fixed)
@@ -152,7 +152,9 @@ def _read(args: argparse.Namespace) -> mm.Cohort:
 
 def _compare(args: argparse.Namespace) -> None:
     cohort = _read(args)
-    scores = mm.Scorer(weights=_weights(args.weights) if args.weights else None).score(cohort)
+    scores = mm.Scorer(weights=_parse_weights(args.weights) if args.weights else None).score(
+        cohort
+    )
     table = mm.compare(scores, methods=args.methods.split(","), proposer=args.proposer)
     columns = [
         "n_pairs",
@@ -175,7 +177,9 @@ def _compare(args: argparse.Namespace) -> None:
 
 def _report(args: argparse.Namespace) -> None:
     cohort = _read(args)
-    scores = mm.Scorer(weights=_weights(args.weights) if args.weights else None).score(cohort)
+    scores = mm.Scorer(weights=_parse_weights(args.weights) if args.weights else None).score(
+        cohort
+    )
     pairing = mm.match(scores, method=args.method, proposer=args.proposer)
     evaluation = None
     if args.ratings:

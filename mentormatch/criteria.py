@@ -460,7 +460,7 @@ def diversity(
     for position, (w, _, _, is_set) in enumerate(keyed):
         left = [combo[position] for combo in combos_s]
         right = [combo[position] for combo in combos_m]
-        diff, known = _set_difference(left, right) if is_set else _categorical(left, right)
+        diff, known = _set_difference(left, right) if is_set else _category_difference(left, right)
         small_diff += w * diff
         small_weight += w * known
 
@@ -498,7 +498,7 @@ def diversity(
     return result
 
 
-def _categorical(
+def _category_difference(
     left: Sequence[Any], right: Sequence[Any]
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Difference (1 where the categories differ) and where both are known."""

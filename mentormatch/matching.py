@@ -285,7 +285,7 @@ class Matching:
             ("manager", m_load, allowed.T, s_full, cohort.manager_ids),
         ):
             for k in np.flatnonzero(load == 0):
-                records.append((ids[k], side, _reason(mask[k], other_full)))
+                records.append((ids[k], side, _unmatched_reason(mask[k], other_full)))
         return pd.DataFrame(records, columns=["id", "side", "reason"])
 
     @property
@@ -593,7 +593,7 @@ class Matching:
         )
 
 
-def _reason(allowed_row: Mask, other_full: Mask) -> str:
+def _unmatched_reason(allowed_row: Mask, other_full: Mask) -> str:
     if not allowed_row.any():
         return "no allowed partner (every pair is forbidden by a hard rule)"
     if other_full[allowed_row].all():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from scipy import stats
 
 from mentormatch._arrays import row_blocks
 from mentormatch._catalogue import discipline_of
@@ -158,7 +159,7 @@ def summary(matching: Matching) -> pd.Series:
     figures["complementarity"] = float(np.mean(differ)) if differ else float("nan")
     combos = pd.Series(list(zip(programmes, units, strict=True)), dtype=object).value_counts()
     share = combos.to_numpy(dtype=np.float64) / max(n, 1)
-    figures["programme_unit_entropy"] = float(-(share * np.log2(share)).sum()) if n else 0.0
+    figures["programme_unit_entropy"] = float(stats.entropy(share, base=2)) if n else 0.0
     s_interests = cohort.column("students", "interests")[rows]
     m_interests = cohort.column("managers", "interests")[cols]
     shared = [bool(set(a) & set(b)) for a, b in zip(s_interests, m_interests, strict=True)]

@@ -646,7 +646,7 @@ class Scores:
         shared = tuple(x for x in s["interests"] if x in theirs)
         differs, same = _compare_attributes(s, m)
         reasons = tuple(
-            _reason(rule, student_id, manager_id, float(self.total[i, j]))
+            _rule_reason(rule, student_id, manager_id, float(self.total[i, j]))
             for rule, mask in self.forbidden.items()
             if mask[i, j]
         )
@@ -757,7 +757,7 @@ def _rank(preferences: tuple[str, ...], ident: str) -> int | None:
     return preferences.index(ident) + 1 if ident in preferences else None
 
 
-def _reason(rule: str, student_id: str, manager_id: str, total: float) -> str:
+def _rule_reason(rule: str, student_id: str, manager_id: str, total: float) -> str:
     if rule == "avoid (students)":
         return f"avoid ({student_id} listed {manager_id})"
     if rule == "avoid (managers)":

@@ -358,7 +358,7 @@ def _synthetic_frames(
     unit = np.asarray(cat.UNITS, dtype=object)
 
     # Students: programme first, then everything that depends on it.
-    s_prog = _choice(s_rng, _weights(_STUDENT_PROGRAMME_WEIGHT, cat.PROGRAMMES), n_s)
+    s_prog = _choice(s_rng, _weights_of(_STUDENT_PROGRAMME_WEIGHT, cat.PROGRAMMES), n_s)
     s_interests = _draw_sets(
         s_rng,
         _typical_log_weights(
@@ -379,15 +379,15 @@ def _synthetic_frames(
             "programme": prog[s_prog],
             "interests": _ragged(interest, s_interests),
             "age": s_age,
-            "gender": _categorical(s_rng, _GENDERS, _STUDENT_GENDER_P, n_s),
-            "region": _categorical(s_rng, *_keys_and_p(_STUDENT_REGION_WEIGHT, _REGIONS), n_s),
+            "gender": _draw_category(s_rng, _GENDERS, _STUDENT_GENDER_P, n_s),
+            "region": _draw_category(s_rng, *_keys_and_p(_STUDENT_REGION_WEIGHT, _REGIONS), n_s),
             "languages": _languages(s_rng, _STUDENT_THIRD_LANGUAGE_RATE, n_s),
             "capacity": _capacities(s_cap_rng, s_cap, n_s),
         }
     )
 
     # Managers: unit first; education depends on the unit, seeking on both.
-    m_unit = _choice(m_rng, _weights(_UNIT_WEIGHT, cat.UNITS), n_m)
+    m_unit = _choice(m_rng, _weights_of(_UNIT_WEIGHT, cat.UNITS), n_m)
     m_edu = _draw_sets(m_rng, _unit_education_log_weights(), m_unit, _ONE, _ONE_P)
     m_seek = _draw_sets(
         m_rng,
@@ -420,8 +420,8 @@ def _synthetic_frames(
             "seeking": _ragged(prog, m_seek),
             "interests": _ragged(interest, m_interests),
             "age": m_age,
-            "gender": _categorical(m_rng, _GENDERS, _MANAGER_GENDER_P, n_m),
-            "region": _categorical(m_rng, *_keys_and_p(_MANAGER_REGION_WEIGHT, _REGIONS), n_m),
+            "gender": _draw_category(m_rng, _GENDERS, _MANAGER_GENDER_P, n_m),
+            "region": _draw_category(m_rng, *_keys_and_p(_MANAGER_REGION_WEIGHT, _REGIONS), n_m),
             "languages": _languages(m_rng, _MANAGER_THIRD_LANGUAGE_RATE, n_m),
             "capacity": _capacities(m_cap_rng, m_cap, n_m),
         }
@@ -490,7 +490,7 @@ def _as_generator(rng: object) -> np.random.Generator:
 # --- Vectorised draws ---------------------------------------------------------------------
 
 
-def _weights(weights: Mapping[str, float], keys: Sequence[str]) -> NDArray[np.float64]:
+def _weights_of(weights: Mapping[str, float], keys: Sequence[str]) -> NDArray[np.float64]:
     """Probabilities over ``keys`` (catalogue order) from relative weights."""
     w = np.array([weights.get(key, 0.0) for key in keys], dtype=np.float64)
     p: NDArray[np.float64] = w / w.sum()
@@ -500,14 +500,14 @@ def _weights(weights: Mapping[str, float], keys: Sequence[str]) -> NDArray[np.fl
 def _keys_and_p(
     weights: Mapping[str, float], keys: Sequence[str]
 ) -> tuple[Sequence[str], NDArray[np.float64]]:
-    return keys, _weights(weights, keys)
+    return keys, _weights_of(weights, keys)
 
 
 def _choice(rng: np.random.Generator, p: NDArray[np.float64], n: int) -> NDArray[np.intp]:
     return rng.choice(p.size, size=n, p=p).astype(np.intp)
 
 
-def _categorical(
+def _draw_category(
     rng: np.random.Generator, values: Sequence[str], p: NDArray[np.float64], n: int
 ) -> NDArray[np.object_]:
     return np.asarray(values, dtype=object)[_choice(rng, p, n)]
@@ -529,7 +529,7 @@ def _typical_log_weights(
 
 def _unit_education_log_weights() -> NDArray[np.float64]:
     """``log`` of the (n_units, n_programmes) weights of a manager's own education."""
-    base = np.log(_weights(_MANAGER_EDUCATION_WEIGHT, cat.PROGRAMMES))
+    base = np.log(_weights_of(_MANAGER_EDUCATION_WEIGHT, cat.PROGRAMMES))
     log_w = np.tile(base, (len(cat.UNITS), 1))
     position = {p: j for j, p in enumerate(cat.PROGRAMMES)}
     for u, unit in enumerate(cat.UNITS):
@@ -578,7 +578,7 @@ def _capacities(rng: np.random.Generator, bounds: tuple[int, int], n: int) -> ND
 
 def _languages(rng: np.random.Generator, third_rate: float, n: int) -> list[list[str]]:
     has_third = rng.random(n) < third_rate
-    third = _categorical(
+    third = _draw_category(
         rng, *_keys_and_p(_THIRD_LANGUAGE_WEIGHT, tuple(_THIRD_LANGUAGE_WEIGHT)), n
     )
     base = list(_BASE_LANGUAGES)
