@@ -184,3 +184,35 @@ def test_summary_of_an_empty_pairing() -> None:
     assert figures["n_pairs"] == 0
     assert math.isnan(figures["mean_score"])
     assert figures["students_matched"] == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compare_rows_are_each_methods_own_summary(seed: int) -> None:
+    # compare is one summary per method plus two ratios: check it against the
+    # summaries and matchings made here, one call each, not against its names.
+    scores = mm.Scorer().score(mm.make_cohort(6, 5, rng=seed, n_preferences=2))
+    methods = ["maxmin", "hungarian", "stable"]
+    table = mm.compare(scores, methods=methods, proposer="managers")
+    pairings = {m: mm.match(scores, method=m, proposer="managers") for m in methods}
+    for method, pairing in pairings.items():
+        expected = pairing.summary()
+        row = table.loc[method]
+        for figure, value in expected.to_dict().items():
+            if isinstance(value, float) and np.isnan(value):
+                assert np.isnan(row[str(figure)]), (method, figure)
+            else:
+                assert row[str(figure)] == pytest.approx(value), (method, figure)
+        assert row["total_score"] == pytest.approx(
+            float(scores.total[pairing.rows, pairing.cols].sum())
+        )
+    best_total = max(p.total_score for p in pairings.values())
+    best_min = max(float(scores.total[p.rows, p.cols].min()) for p in pairings.values())
+    for method, pairing in pairings.items():
+        values = scores.total[pairing.rows, pairing.cols]
+        assert table.loc[method, "total_vs_best"] == pytest.approx(values.sum() / best_total)
+        assert table.loc[method, "min_vs_best"] == pytest.approx(values.min() / best_min)
+    # The theorems the figures must show: hungarian has the best total, maxmin the
+    # best worst pair, stable no blocking pair.
+    assert table.loc["hungarian", "total_vs_best"] == pytest.approx(1.0)
+    assert table.loc["maxmin", "min_vs_best"] == pytest.approx(1.0)
+    assert table.loc["stable", "blocking_pairs"] == 0
