@@ -186,3 +186,15 @@ def test_cli_report_with_ratings(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "an input file" in capsys.readouterr().err
     assert main([*args[:-1], str(tmp_path / "no.csv"), "--force"]) == 2
     assert "option '--ratings'" in capsys.readouterr().err
+
+
+def test_report_of_an_empty_pairing_and_of_fixed_pairs() -> None:
+    # Every pair forbidden: no pairs, everyone unmatched with the hard rule as the reason.
+    empty = mm.match(mm.Scorer(min_score=1.0).score(mm.make_cohort(4, 4, rng=0)))
+    evaluation = mm.evaluate(empty, mm.make_ratings(empty, rng=0), rng=0)
+    page = parse(report.render(empty, evaluation=evaluation))
+    assert page.table_rows["pairs"] == 0
+    assert page.table_rows["unmatched"] == 8
+    assert "no allowed partner" in " ".join(page.text)
+    fixed = mm.match(mm.Scorer().score(mm.make_cohort(6, 6, rng=0)), fixed=[("s01", "m02")])
+    assert "(fixed)" in report.render(fixed)
