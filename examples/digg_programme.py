@@ -36,9 +36,9 @@ def main() -> None:
 
     summary = pairing.summary()
     print(
-        f"\nSummary: {summary['n_pairs']} pairs, total score {summary['total_score']:.2f}, "
+        f"\nSummary: {summary['n_pairs']:.0f} pairs, total score {summary['total_score']:.2f}, "
         f"mean {summary['mean_score']:.2f}, worst pair {summary['min_score']:.2f}, "
-        f"{summary['blocking_pairs']} blocking pair(s)"
+        f"{summary['blocking_pairs']:.0f} blocking pair(s)"
     )
     for student, manager in pairing.blocking_pairs().itertuples(index=False):
         print(f"  blocking: {student} and {manager} would both rather be paired together")

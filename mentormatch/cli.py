@@ -1,10 +1,13 @@
-"""The ``mentormatch`` command: a pairing from two CSV files, without writing Python.
+"""The ``mentormatch`` command: a pairing from two sign-up exports, without writing Python.
 
 Subcommands: ``demo`` (a Digg-sized synthetic cohort, paired and explained),
-``match`` (pair two sign-up exports), ``compare`` (every method side by
-side on them) and ``report`` (one self-contained HTML file to share, with
-the end-of-year evaluation when ``--ratings`` is given). Bad input prints one line on
-stderr and exits with status 2; ``--debug`` shows the traceback.
+``check`` (what in two sign-up exports looks wrong), ``match`` (pair them),
+``compare`` (every method side by side on them) and ``report`` (one
+self-contained HTML file to share, with the end-of-year evaluation when
+``--ratings`` is given). Files are CSV or Excel (``.xlsx``) by their suffix,
+in and out. Bad input prints one line on stderr and exits with status 2;
+``--debug`` (before or after the subcommand) shows the traceback. Text from
+the files is printed with control characters escaped.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import mentormatch as mm
 from mentormatch._validation import fail
+from mentormatch.io import EXCEL_SUFFIXES, for_terminal, read_table
 from mentormatch.matching import METHODS, PROPOSERS
 
 __all__ = ["main"]
@@ -43,15 +48,17 @@ def _parse_weights(text: str) -> dict[str, float]:
     return out
 
 
-def _fixed(path: str) -> list[tuple[str, str]]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
-    columns = [c.strip().lower() for c in frame.columns]
+def _fixed(path: str) -> pd.DataFrame:
+    """Pairs to keep, from a CSV or Excel file such as this command's own ``--out``."""
+    table = read_table(path, param="--fixed", owner="mentormatch match")
+    columns = [str(c).strip().lower() for c in table.frame.columns]
     if "student_id" not in columns or "manager_id" not in columns:
         raise fail(
             f"option '--fixed' ({path})", "columns 'student_id' and 'manager_id'", f"{columns}"
         )
+    frame = table.frame.copy()
     frame.columns = columns
-    return list(zip(frame["student_id"], frame["manager_id"], strict=True))
+    return frame
 
 
 def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
@@ -59,19 +66,25 @@ def _table(pairing: mm.Matching, explain: bool) -> pd.DataFrame:
     pairs = pairing.pairs
     table = pd.DataFrame(
         {
-            "student": pairs["student_id"],
+            "student": pairs["student_id"].map(for_terminal),
             "programme": cohort.column("students", "programme")[pairing.rows],
-            "manager": pairs["manager_id"],
+            "manager": pairs["manager_id"].map(for_terminal),
             "unit": cohort.column("managers", "unit")[pairing.cols],
             "score": pairs["score"].round(2),
         }
     )
+    for column in ("programme", "unit"):
+        table[column] = [for_terminal(str(v)) for v in table[column]]
+    if pairing.fixed.any():
+        table["fixed"] = np.where(pairing.fixed, "fixed", "")
     if explain:
-        table["reason"] = pairing.reasons()
+        table["reason"] = [for_terminal(r) for r in pairing.reasons()]
     return table
 
 
-def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
+def _print_pairing(
+    pairing: mm.Matching, fmt: str, explain: bool, *, blocking: bool = True
+) -> None:
     if fmt == "csv":
         pairing.to_csv(sys.stdout, explain=explain)
         return
@@ -88,11 +101,14 @@ def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
         print()
         return
     table = _table(pairing, explain)
-    text_columns = [c for c in table.columns if table[c].dtype.kind not in "biufc"]
-    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in text_columns}
-    formatters = {c: (lambda v, w=widths[c]: str(v).ljust(w)) for c in text_columns}
-    text = table.to_string(index=False, formatters=formatters, justify="left")
-    print("\n".join(line.rstrip() for line in text.splitlines()))
+    if len(table):
+        text_columns = [c for c in table.columns if table[c].dtype.kind not in "biufc"]
+        widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in text_columns}
+        formatters = {c: (lambda v, w=widths[c]: str(v).ljust(w)) for c in text_columns}
+        text = table.to_string(index=False, formatters=formatters, justify="left")
+        print("\n".join(line.rstrip() for line in text.splitlines()))
+    else:
+        print("no pairs: nobody could be paired")
     summary = pairing.summary()
     print(
         f"\n{_plural(summary['n_pairs'], 'pair')}, total {summary['total_score']:.2f}, "
@@ -100,10 +116,17 @@ def _print_pairing(pairing: mm.Matching, fmt: str, explain: bool) -> None:
         f"{_plural(summary['blocking_pairs'], 'blocking pair')} ({pairing.method})"
     )
     for row in pairing.unmatched.itertuples(index=False):
-        print(f"unmatched {row.side} {row.id}: {row.reason}")
+        print(f"unmatched {row.side} {for_terminal(str(row.id))}: {row.reason}")
+    if explain and blocking:
+        for student, manager in pairing.blocking_pairs().itertuples(index=False):
+            print(
+                f"blocking pair: {for_terminal(student)} and {for_terminal(manager)} "
+                "would both rather be with each other"
+            )
 
 
-def _plural(count: int, noun: str) -> str:
+def _plural(count: float, noun: str) -> str:
+    count = int(count)
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
@@ -122,7 +145,7 @@ def _demo(args: argparse.Namespace) -> None:
         "as in the Digg / Mid Sweden University reverse-mentoring programme.\n"
         f"Scored on programme 0.3, interests 0.4, diversity 0.3; paired by {args.method}.\n"
     )
-    _print_pairing(pairing, "table", explain=True)
+    _print_pairing(pairing, "table", explain=True, blocking=False)
 
 
 def _match(args: argparse.Namespace) -> None:
@@ -132,22 +155,42 @@ def _match(args: argparse.Namespace) -> None:
     fixed = _fixed(args.fixed) if args.fixed else None
     pairing = mm.match(scores, method=args.method, proposer=args.proposer, fixed=fixed)
     if args.out:
-        pairing.to_csv(args.out, explain=args.explain)
-        print(f"wrote {len(pairing.rows)} pairs to {args.out}", file=sys.stderr)
-        if args.format == "table":
-            return
-    _print_pairing(pairing, args.format, args.explain)
+        if Path(args.out).suffix.lower() in EXCEL_SUFFIXES:
+            pairing.to_excel(args.out, explain=args.explain, force=args.force)
+        else:
+            pairing.to_csv(args.out, explain=args.explain, force=args.force)
+        print(f"wrote {_plural(len(pairing.rows), 'pair')} to {args.out}", file=sys.stderr)
+    if not args.out or args.format != "table":
+        _print_pairing(pairing, args.format, args.explain)
+    findings = cohort.check()
+    if len(findings):
+        print(
+            f"note: {_plural(len(findings), 'thing')} in these files may need a look; "
+            f"run: mentormatch check {args.students} {args.managers}",
+            file=sys.stderr,
+        )
 
 
 def _read(args: argparse.Namespace) -> mm.Cohort:
     for name, path in (("STUDENTS", args.students), ("MANAGERS", args.managers)):
         if not Path(path).is_file():
             raise mm.MissingFileError(
-                f"argument {name}: expected an existing CSV file, got '{path}'."
+                f"argument {name}: expected an existing CSV or Excel file, got '{path}'."
             )
-    return mm.Cohort.from_csv(
+    return mm.Cohort.read(
         args.students, args.managers, delimiter=args.delimiter, value_sep=args.value_sep
     )
+
+
+def _check(args: argparse.Namespace) -> int:
+    findings = _read(args).check()
+    if not len(findings):
+        print("nothing found: the files look ready")
+        return 0
+    shown = findings.fillna("").astype(str).map(for_terminal)
+    print(shown.to_string(index=False))
+    print(f"\n{_plural(len(findings), 'finding')}", file=sys.stderr)
+    return 1
 
 
 def _compare(args: argparse.Namespace) -> None:
@@ -172,7 +215,10 @@ def _compare(args: argparse.Namespace) -> None:
         json.dump(json.loads(table.to_json(orient="index")), sys.stdout, indent=2)
         print()
     else:
-        print(table[columns].round(3).to_string())
+        shown = table[columns].round(3)
+        for count in ("n_pairs", "blocking_pairs"):
+            shown[count] = shown[count].astype(np.int64)  # whole numbers, shown as such
+        print(shown.to_string())
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -209,23 +255,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {mm.__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    # --debug also after the subcommand; SUPPRESS keeps a value given before it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="pair a synthetic Digg-sized cohort (8 x 8)")
+    demo = sub.add_parser(
+        "demo", help="pair a synthetic Digg-sized cohort (8 x 8)", parents=[debug]
+    )
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
     demo.set_defaults(run=_demo)
 
-    m = sub.add_parser("match", help="pair the people of two CSV sign-up exports")
-    m.add_argument(
-        "students", metavar="STUDENTS", help="students CSV (id, programme, interests, ...)"
+    k = sub.add_parser(
+        "check",
+        help="list what in two sign-up exports looks wrong (exit 1 if anything)",
+        parents=[debug],
     )
-    m.add_argument("managers", metavar="MANAGERS", help="managers CSV (id, unit, interests, ...)")
+    k.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
+    k.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
+    k.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        metavar="CHAR",
+        help="CSV field delimiter: ',' or ';' (detected)",
+    )
+    k.add_argument("--value-sep", default=";", help="separator of several values in a cell")
+    k.set_defaults(run=_check)
+
+    m = sub.add_parser(
+        "match", help="pair the people of two sign-up exports (CSV or .xlsx)", parents=[debug]
+    )
+    m.add_argument(
+        "students",
+        metavar="STUDENTS",
+        help="students CSV or .xlsx (id, programme, interests, ...)",
+    )
+    m.add_argument(
+        "managers", metavar="MANAGERS", help="managers CSV or .xlsx (id, unit, interests, ...)"
+    )
     m.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
     m.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
     m.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
-    m.add_argument("--fixed", help="CSV of pairs to keep (student_id, manager_id)")
-    m.add_argument("--out", help="write the pairing to this CSV file")
+    m.add_argument(
+        "--fixed",
+        help="CSV or .xlsx of pairs to keep (student_id, manager_id), e.g. an --out file",
+    )
+    m.add_argument("--out", help="write the pairing to this .csv or .xlsx file")
+    m.add_argument(
+        "--force", action="store_true", help="overwrite the --out file (never an input file)"
+    )
     m.add_argument("--explain", action="store_true", help="add a one-line reason per pair")
     m.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
@@ -240,9 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     m.set_defaults(run=_match)
 
-    c = sub.add_parser("compare", help="compare the methods on two CSV sign-up exports")
-    c.add_argument("students", metavar="STUDENTS", help="students CSV")
-    c.add_argument("managers", metavar="MANAGERS", help="managers CSV")
+    c = sub.add_parser(
+        "compare", help="compare the methods on two sign-up exports", parents=[debug]
+    )
+    c.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
+    c.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
     c.add_argument("--methods", default="hungarian,stable,maxmin", help="comma-separated")
     c.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
     c.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
@@ -259,9 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     c.set_defaults(run=_compare)
 
-    r = sub.add_parser("report", help="write a self-contained HTML report to share")
-    r.add_argument("students", metavar="STUDENTS", help="students CSV")
-    r.add_argument("managers", metavar="MANAGERS", help="managers CSV")
+    r = sub.add_parser(
+        "report", help="write a self-contained HTML report to share", parents=[debug]
+    )
+    r.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
+    r.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
     r.add_argument("--out", required=True, help="the HTML file to write (never overwritten)")
     r.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
     r.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
@@ -300,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        args.run(args)
+        status = args.run(args)
     except BrokenPipeError:
         # The reader (say, `head`) has gone: stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -308,9 +394,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (mm.MentorMatchError, OSError) as err:
         if args.debug:
             raise
-        print(f"mentormatch: error: {err}", file=sys.stderr)
+        print(f"mentormatch: error: {for_terminal(str(err))}", file=sys.stderr)
         return 2
-    return 0
+    except MemoryError:
+        if args.debug:
+            raise
+        print("mentormatch: error: out of memory (try a smaller cohort)", file=sys.stderr)
+        return 2
+    return int(status or 0)
 
 
 if __name__ == "__main__":

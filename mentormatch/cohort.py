@@ -8,6 +8,7 @@ later step (scoring, pairing, analysis) reads its normalised tables.
 from __future__ import annotations
 
 import copy
+import difflib
 import html
 import os
 import unicodedata
@@ -22,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mentormatch import io as _io
-from mentormatch._catalogue import vocabulary_key
+from mentormatch._catalogue import INTERESTS, PROGRAMMES, vocabulary_key
 from mentormatch._validation import (
     check_flag,
     check_option,
@@ -1098,6 +1099,43 @@ class Cohort:
                     sep=delimiter,
                 )
 
+    def check(self) -> pd.DataFrame:
+        """What in the sign-up data looks wrong, with a suggestion for each.
+
+        Finds values that will silently score 0: a ``programme``,
+        ``seeking`` value or interest that matches nothing on the other side
+        and nothing built in (with the closest known spelling as the
+        suggestion); people with no allowed partner (their ``avoid`` lists
+        and the other side's cover everyone); a capacity larger than the
+        partners a person can have; ids that look like another's (the same
+        but for case) or hold invisible characters; lists typed with commas
+        (split, see the Notes of :class:`Cohort`); blank rows skipped in a
+        file. Nothing here stops a pairing: it is a list to look through.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per finding, columns ``side``, ``id``, ``line`` (the
+            spreadsheet line when read from a file), ``column``, ``value``,
+            ``problem`` and ``suggestion``. Empty when nothing is found.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import mentormatch as mm
+        >>> students = pd.DataFrame({"id": ["s1", "s2"],
+        ...                          "programme": ["Statsvetenskapliga programmet", "Juridik"],
+        ...                          "interests": ["demokrati", "AI-etik, integritet"]})
+        >>> managers = pd.DataFrame({"id": ["m1"], "unit": ["Kommunikation"],
+        ...                          "interests": ["demokrati;integritet"]})
+        >>> found = mm.Cohort.from_frames(students, managers).check()
+        >>> for row in found.itertuples():
+        ...     print(row.id, row.column, repr(row.value), "->", row.suggestion)
+        s2 interests 'AI-etik, integritet' -> separate several values with ';'
+        s1 programme 'Statsvetenskapliga programmet' -> did you mean 'Statsvetenskap'?
+        """
+        return _check(self)
+
     def __len__(self) -> int:
         """The number of participants, students and managers together."""
         return self.n_students + self.n_managers
@@ -1128,6 +1166,156 @@ class Cohort:
             "<tr><th></th><th>people</th><th>places</th><th>ids</th><th>columns</th></tr>"
             f"{row('students', self._students)}{row('managers', self._managers)}</table>"
         )
+
+
+#: The columns of :meth:`Cohort.check`'s table.
+CHECK_COLUMNS: Final = ("side", "id", "line", "column", "value", "problem", "suggestion")
+
+
+def _closest(value: str, candidates: Mapping[str, str]) -> str | None:
+    """The known spelling nearest to ``value``: containment first, then difflib's ratio.
+
+    ``candidates`` maps vocabulary keys to the spelling to show.
+    """
+    key = vocabulary_key(value)
+    inside = [k for k in candidates if len(k) >= 4 and (k in key or key in k)]
+    if inside:
+        return candidates[max(inside, key=len)]
+    near = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
+    return candidates[near[0]] if near else None
+
+
+def _keys(values: Iterable[Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, tuple):
+            for item in value:
+                out.setdefault(vocabulary_key(item), item)
+        elif isinstance(value, str):
+            out.setdefault(vocabulary_key(value), value)
+    return out
+
+
+def _check(cohort: Cohort) -> pd.DataFrame:
+    """The findings of :meth:`Cohort.check`, one row each."""
+    tables: dict[Side, pd.DataFrame] = {"students": cohort._students, "managers": cohort._managers}
+    sources = {side: cohort._sources.get(side, _Source()) for side in tables}
+    rows: list[tuple[Any, ...]] = []
+
+    def add(
+        side: Side, pos: int | None, column: str | None, value: Any, problem: str, hint: Any
+    ) -> None:
+        lines = sources[side].lines
+        line = lines[pos] if lines is not None and pos is not None else None
+        ident = tables[side]["id"].iloc[pos] if pos is not None else None
+        rows.append((side, ident, line, column, value, problem, hint))
+
+    for side in tables:
+        for line in sources[side].blank_lines:
+            rows.append((side, None, line, None, "", "a blank row, skipped", "delete the row"))
+    for finding in cohort._findings:
+        side = "students" if finding.side == "students" else "managers"
+        add(side, finding.pos, finding.column, finding.value, finding.problem, finding.suggestion)
+
+    # Vocabulary that matches nothing on the other side and nothing built in.
+    s, m = tables["students"], tables["managers"]
+    programmes_sought = _keys([*m["seeking"], *m["education"]])
+    vocab_checks: tuple[tuple[Side, str, dict[str, str], dict[str, str], str], ...] = (
+        (
+            "students",
+            "programme",
+            programmes_sought,
+            _keys(PROGRAMMES),
+            "no manager seeks it or has it as 'education', and it is not a built-in programme",
+        ),
+        (
+            "managers",
+            "seeking",
+            _keys(s["programme"]),
+            _keys(PROGRAMMES),
+            "no student has this programme, and it is not a built-in programme",
+        ),
+        (
+            "students",
+            "interests",
+            _keys(m["interests"]),
+            _keys(INTERESTS),
+            "no manager has this interest, and it is not a built-in interest",
+        ),
+        (
+            "managers",
+            "interests",
+            _keys(s["interests"]),
+            _keys(INTERESTS),
+            "no student has this interest, and it is not a built-in interest",
+        ),
+    )
+    for side, column, theirs, builtin, problem in vocab_checks:
+        known = {**builtin, **theirs}
+        reported: set[str] = set()
+        for pos, cell in enumerate(tables[side][column]):
+            for value in cell if isinstance(cell, tuple) else (cell,):
+                key = vocabulary_key(value)
+                if key in known or key in reported:
+                    continue
+                reported.add(key)
+                hint = _closest(value, known)
+                add(side, pos, column, value, problem, f"did you mean {hint!r}?" if hint else None)
+
+    # People nobody may be paired with, and capacity that cannot be used.
+    for side in tables:
+        partners: Side = _OTHER[side]
+        n_other = len(tables[partners])
+        avoided_by: dict[str, set[str]] = {}
+        for other_id, avoid in zip(tables[partners]["id"], tables[partners]["avoid"], strict=True):
+            for ident in avoid:
+                avoided_by.setdefault(ident, set()).add(other_id)
+        for pos, (ident, avoid, capacity) in enumerate(
+            zip(tables[side]["id"], tables[side]["avoid"], tables[side]["capacity"], strict=True)
+        ):
+            open_ = n_other - len(set(avoid) | avoided_by.get(ident, set()))
+            if open_ == 0:
+                add(
+                    side,
+                    pos,
+                    "avoid",
+                    None,
+                    f"no allowed partner: every one of the {partners} is avoided",
+                    "remove some ids from 'avoid'",
+                )
+            elif capacity > open_:
+                add(
+                    side,
+                    pos,
+                    "capacity",
+                    int(capacity),
+                    f"capacity {capacity}, but only {open_} of the {partners} can be paired with them",
+                    f"lower it to {open_}",
+                )
+
+    # Ids that look alike (the same but for case); invisible characters in ids.
+    for side, table in tables.items():
+        first: dict[str, int] = {}
+        for pos, ident in enumerate(table["id"]):
+            if any(unicodedata.category(ch) in ("Cf", "Cc") for ch in ident):
+                add(side, pos, "id", ascii(ident), "an id with invisible characters", "retype it")
+            key = vocabulary_key(ident)
+            if key in first:
+                other_pos = first[key]
+                add(
+                    side,
+                    pos,
+                    "id",
+                    ident,
+                    f"looks like the id {table['id'].iloc[other_pos]!r} of another person",
+                    "check whether they are the same person",
+                )
+            else:
+                first[key] = pos
+
+    frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS), dtype=object)
+    frame["line"] = pd.array(frame["line"].tolist(), dtype="Int64")
+    return frame
 
 
 def _as_lists(table: pd.DataFrame) -> pd.DataFrame:

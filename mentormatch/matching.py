@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,16 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mentormatch import metrics, solvers
-from mentormatch._validation import check_flag, check_option, describe, fail, param_where
+from mentormatch._validation import (
+    check_flag,
+    check_option,
+    describe,
+    fail,
+    is_missing,
+    param_where,
+)
 from mentormatch.exceptions import InfeasibleError
-from mentormatch.io import write_csv, write_excel
+from mentormatch.io import unescape, write_csv, write_excel
 from mentormatch.scoring import Scores
 
 __all__ = ["METHODS", "Matching", "match"]
@@ -85,7 +93,7 @@ def match(
     *,
     method: str = "hungarian",
     proposer: str = "students",
-    fixed: Iterable[tuple[str, str]] | None = None,
+    fixed: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
 ) -> Matching:
     r"""Pair students with managers.
 
@@ -106,9 +114,15 @@ def match(
         stable pairing (the other side gets its worst). While both views
         equal ``total`` (no side weights, no stated preferences) the stable
         pairing is unique and the proposer makes no difference.
-    fixed : iterable of (student_id, manager_id), optional
+    fixed : iterable of (student_id, manager_id), mapping or DataFrame, optional
         Pairs to keep as they are; everyone else is paired around them
-        (re-matching after a drop-out).
+        (re-matching after a drop-out). A list of pairs, a mapping of
+        student id to manager id, or a DataFrame with columns
+        ``student_id`` and ``manager_id`` such as a pairing's own
+        :meth:`Matching.to_frame` or ``--out`` file read back (rows with an
+        empty id, the unmatched, are skipped; spreadsheet-escaped ids such
+        as ``'-5`` are undone). Fixed pairs are marked in the ``fixed``
+        column of :attr:`Matching.pairs`.
 
     Returns
     -------
@@ -135,7 +149,7 @@ def match(
     >>> len(pairing.pairs), len(pairing.unmatched)
     (4, 0)
     >>> stable = mm.match(scores, method="stable", proposer="managers")
-    >>> stable.summary()["blocking_pairs"]
+    >>> int(stable.summary()["blocking_pairs"])
     0
     """
     owner = "match"
@@ -171,8 +185,38 @@ def match(
     )
 
 
+def _fixed_items(fixed: Any, where: str) -> list[Any]:
+    """The pairs of ``fixed`` as a list, whatever form it came in."""
+    if isinstance(fixed, pd.DataFrame):
+        names = {str(c).strip().lower(): c for c in fixed.columns}
+        if "student_id" not in names or "manager_id" not in names:
+            raise fail(
+                where,
+                "a DataFrame with columns 'student_id' and 'manager_id'",
+                f"columns {[str(c) for c in fixed.columns]}",
+            )
+        pairs = zip(fixed[names["student_id"]], fixed[names["manager_id"]], strict=True)
+        # Rows of the unmatched (one id empty) are not pairs.
+        return [p for p in pairs if not any(is_missing(x) or str(x).strip() == "" for x in p)]
+    if isinstance(fixed, Mapping):
+        return list(fixed.items())
+    if isinstance(fixed, (str, bytes)) or not isinstance(fixed, Iterable):
+        raise fail(
+            where, "(student_id, manager_id) pairs, a mapping or a DataFrame", describe(fixed)
+        )
+    return list(fixed)
+
+
+def _known_id(value: Any, index: Mapping[str, int]) -> str:
+    """An id as given, or without the spreadsheet escape when only that form is known."""
+    ident = unicodedata.normalize("NFC", str(value).strip())
+    if ident not in index and unescape(ident) in index:
+        return unescape(ident)
+    return ident
+
+
 def _fixed_pairs(
-    fixed: Iterable[tuple[str, str]] | None, scores: Scores, s_cap: Capacity, m_cap: Capacity
+    fixed: Any, scores: Scores, s_cap: Capacity, m_cap: Capacity
 ) -> tuple[Index, Index]:
     empty = np.zeros(0, dtype=np.intp)
     if fixed is None:
@@ -184,10 +228,11 @@ def _fixed_pairs(
     rows: list[int] = []
     cols: list[int] = []
     seen: set[tuple[int, int]] = set()
-    for item in fixed:
+    for item in _fixed_items(fixed, where):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             raise fail(where, "(student_id, manager_id) pairs", describe(item))
-        student, manager = str(item[0]).strip(), str(item[1]).strip()
+        student = _known_id(item[0], cohort.student_index)
+        manager = _known_id(item[1], cohort.manager_index)
         if student not in cohort.student_index:
             raise fail(where, "student ids of the cohort", f"{student!r}, which is not one")
         if manager not in cohort.manager_index:
@@ -274,19 +319,64 @@ class Matching:
     def unmatched(self) -> pd.DataFrame:
         """Everyone left without a partner: ``id``, ``side`` and ``reason``."""
         cohort = self.scores.cohort
-        allowed = self.scores.allowed
         s_load = np.bincount(self.rows, minlength=cohort.n_students)
         m_load = np.bincount(self.cols, minlength=cohort.n_managers)
-        s_full = s_load >= cohort.student_capacity
-        m_full = m_load >= cohort.manager_capacity
         records: list[tuple[str, str, str]] = []
-        for side, load, mask, other_full, ids in (
-            ("student", s_load, allowed, m_full, cohort.student_ids),
-            ("manager", m_load, allowed.T, s_full, cohort.manager_ids),
-        ):
+        for side in ("student", "manager"):
+            load = s_load if side == "student" else m_load
+            ids = cohort.student_ids if side == "student" else cohort.manager_ids
             for k in np.flatnonzero(load == 0):
-                records.append((ids[k], side, _unmatched_reason(mask[k], other_full)))
+                records.append((ids[k], side, self._why_unmatched(side, int(k), s_load, m_load)))
         return pd.DataFrame(records, columns=["id", "side", "reason"])
+
+    def _why_unmatched(
+        self, side: str, k: int, s_load: NDArray[np.intp], m_load: NDArray[np.intp]
+    ) -> str:
+        """A specific reason why person ``k`` of ``side`` has no partner."""
+        scores, cohort = self.scores, self.scores.cohort
+        if side == "student":
+            allowed, other, other_load = scores.allowed[k], "manager", m_load
+            # other_view[j, i]: how manager j values student i.
+            other_cap, other_view = cohort.manager_capacity, scores.manager_view.T
+            rows_of = {"own": "avoid (students)", "theirs": "avoid (managers)"}
+            forbidden = {name: mask[k] for name, mask in scores.forbidden.items()}
+            partners_of = self.cols, self.rows
+        else:
+            allowed, other, other_load = scores.allowed[:, k], "student", s_load
+            # other_view[j, i]: how student j values manager i.
+            other_cap, other_view = cohort.student_capacity, scores.student_view
+            rows_of = {"own": "avoid (managers)", "theirs": "avoid (students)"}
+            forbidden = {name: mask[:, k] for name, mask in scores.forbidden.items()}
+            partners_of = self.rows, self.cols
+        if not allowed.any():
+            alone = [name for name, mask in forbidden.items() if mask.all()]
+            if rows_of["own"] in alone:
+                return f"avoids every {other}"
+            if rows_of["theirs"] in alone:
+                return f"every {other} avoids them"
+            if "min_score" in alone:
+                return f"no pair with a {other} reaches min_score"
+            rules = " and ".join(repr(name) for name, mask in forbidden.items() if mask.any())
+            return f"no allowed {other}: every pair is forbidden by {rules}"
+        open_ = np.flatnonzero(allowed)
+        full = other_load[open_] >= other_cap[open_]
+        if full.all():
+            # Does each full partner hold only people it values more than this one?
+            mine, theirs = partners_of
+            prefer = all(
+                (other_view[j, theirs[mine == j]] > other_view[j, k]).all() for j in open_
+            )
+            whom = "students" if other == "manager" else "managers"
+            tail = f" with {whom} they prefer" if prefer else ""
+            if len(open_) == 1:
+                return f"the only allowed {other} is full{tail}"
+            return f"all {len(open_)} allowed {other}s are full{tail}"
+        reason = {
+            "hungarian": "left out for a larger total score",
+            "maxmin": "left out to make the worst pair better",
+            "stable": "left out by the stable pairing",
+        }.get(self.method, f"not chosen by {self.method}")
+        return f"{reason} ({_count(int((~full).sum()), f'allowed {other}')} had room)"
 
     @property
     def total_score(self) -> float:
@@ -334,14 +424,15 @@ class Matching:
         -------
         pandas.Series
             ``n_pairs``, ``total_score``, ``mean_score``, ``min_score``,
-            ``blocking_pairs`` and more; named after the method.
+            ``blocking_pairs`` and more; named after the method. The dtype
+            is float (counts are whole numbers).
 
         Examples
         --------
         >>> import mentormatch as mm
         >>> pairing = mm.match(mm.Scorer().score(mm.make_cohort(4, 4, rng=0)))
         >>> pairing.summary()[["n_pairs", "blocking_pairs"]].tolist()
-        [4, 1]
+        [4.0, 1.0]
         """
         return metrics.summary(self)
 
@@ -593,13 +684,9 @@ class Matching:
         )
 
 
-def _unmatched_reason(allowed_row: Mask, other_full: Mask) -> str:
-    if not allowed_row.any():
-        return "no allowed partner (every pair is forbidden by a hard rule)"
-    if other_full[allowed_row].all():
-        return "capacity exhausted (every allowed partner is full)"
-    return "not chosen by the method"
-
-
 def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -164,7 +164,8 @@ def summary(matching: Matching) -> pd.Series:
     m_interests = cohort.column("managers", "interests")[cols]
     shared = [bool(set(a) & set(b)) for a, b in zip(s_interests, m_interests, strict=True)]
     figures["interest_coverage"] = stat(np.mean, shared)
-    return pd.Series(figures, name=matching.method, dtype=object)
+    # One float dtype: counts are whole floats, so the Series does arithmetic and plots.
+    return pd.Series(figures, name=matching.method, dtype=np.float64)
 
 
 def _check_matching(matching: Any, owner: str) -> None:

@@ -92,7 +92,7 @@ def test_compare_table(export: tuple[str, str], capsys: pytest.CaptureFixture[st
     [
         (
             ["match", "missing.csv", "missing2.csv"],
-            "argument STUDENTS: expected an existing CSV file, got 'missing.csv'",
+            "argument STUDENTS: expected an existing CSV or Excel file, got 'missing.csv'",
         ),
         (["match", "{s}", "{m}", "--weights", "programme=x"], "option '--weights'"),
         (["match", "{s}", "{m}", "--weights", "charm=1"], "expected criterion names"),

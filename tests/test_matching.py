@@ -133,16 +133,15 @@ def test_unmatched_reasons() -> None:
         {
             "id": "s3",
             "side": "student",
-            "reason": "no allowed partner (every pair is forbidden by a hard rule)",
+            "reason": "avoids every manager",
         }
     ]
     three = pd.DataFrame(
         {"id": ["s1", "s2", "s3"], "programme": ["Juridik"] * 3, "interests": [""] * 3}
     )
     pairing = mm.match(mm.Scorer().score(mm.Cohort.from_frames(three, managers)))
-    assert pairing.unmatched.reason.tolist() == [
-        "capacity exhausted (every allowed partner is full)"
-    ]
+    # Equal scores: the full managers do not prefer their students to s3.
+    assert pairing.unmatched.reason.tolist() == ["all 2 allowed managers are full"]
 
 
 def test_fixed_pairs_are_kept_and_the_rest_paired_around_them() -> None:
