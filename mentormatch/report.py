@@ -144,7 +144,7 @@ def render(
     summary = matching.summary()
     n_unmatched = len(matching.unmatched)
     lead = (
-        f"{summary['n_pairs']} pairs made by the {matching.method} method"
+        f"{summary['n_pairs']:.0f} pairs made by the {matching.method} method"
         + (f" ({matching.proposer} proposing)" if matching.proposer else "")
         + f", {n_unmatched} {'person' if n_unmatched == 1 else 'people'} unmatched. "
         + "Scores are in [0, 1], higher is better; weights: "
