@@ -135,6 +135,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
         {"students": ["s01"], "managers": ["m01"]},
     ),
     "mentormatch.Cohort.to_frames": lambda _: (_cohort().to_frames, {}),
+    "mentormatch.Cohort.check": lambda _: (_cohort().check, {}),
     "mentormatch.Cohort.to_csv": lambda tmp: (
         _cohort().to_csv,
         {"students_path": tmp / "a.csv", "managers_path": tmp / "b.csv"},
