@@ -195,6 +195,6 @@ def test_report_of_an_empty_pairing_and_of_fixed_pairs() -> None:
     page = parse(report.render(empty, evaluation=evaluation))
     assert page.table_rows["pairs"] == 0
     assert page.table_rows["unmatched"] == 8
-    assert "no allowed partner" in " ".join(page.text)
+    assert "reaches min_score" in " ".join(page.text)
     fixed = mm.match(mm.Scorer().score(mm.make_cohort(6, 6, rng=0)), fixed=[("s01", "m02")])
     assert "(fixed)" in report.render(fixed)
