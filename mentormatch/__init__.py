@@ -20,7 +20,8 @@ from mentormatch.exceptions import (
 )
 from mentormatch.matching import Matching, match
 from mentormatch.metrics import partner_ranks
-from mentormatch.scoring import PairExplanation, Scorer, Scores
+from mentormatch.explanation import PairExplanation
+from mentormatch.scoring import Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
 __all__ = [

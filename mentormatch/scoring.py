@@ -20,8 +20,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch import criteria as _criteria
-from mentormatch._arrays import codes, incidence, row_blocks
-from mentormatch._catalogue import discipline_of
+from mentormatch._arrays import row_blocks
 from mentormatch._validation import (
     NON_NEGATIVE,
     UNIT,
@@ -29,18 +28,17 @@ from mentormatch._validation import (
     check_option,
     describe,
     fail,
-    is_missing,
     listed,
     param_where,
 )
-from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohort, Side
+from mentormatch.cohort import Cohort
+from mentormatch.explanation import PairExplanation, explain_pair
+from mentormatch.rules import Rule, forbidden_pairs
 
 __all__ = ["PairExplanation", "Scorer", "Scores"]
 
 #: A score criterion: two normalised tables in, an (n_students, n_managers) array in [0, 1] out.
 Criterion = Callable[[pd.DataFrame, pd.DataFrame], ArrayLike]
-#: A hard rule given as a function: two tables in, a boolean (n_students, n_managers) mask out.
-Rule = Callable[[pd.DataFrame, pd.DataFrame], ArrayLike]
 
 BUILTIN_CRITERIA: Final[Mapping[str, Callable[..., NDArray[np.floating[Any]]]]] = {
     "programme": _criteria.programme,
@@ -399,7 +397,13 @@ class Scorer:
         """Total, hard rules and views from the criteria's arrays."""
         students, managers = cohort.students, cohort.managers
         total = _weighted_mean(components, weights, self.dtype)
-        forbidden = self._forbidden(cohort, students, managers, total)
+        forbidden = forbidden_pairs(
+            cohort,
+            total,
+            min_score=self.min_score,
+            share_language=self.share_language,
+            allowed=self.allowed,
+        )
         allowed = np.ones(total.shape, dtype=np.bool_)
         for mask in forbidden.values():
             np.logical_and(allowed, ~mask, out=allowed)
@@ -438,75 +442,6 @@ class Scorer:
                 i, j = (person, other[partner]) if side == "students" else (other[partner], person)
                 view[i, j] += self.preference_bonus / rank
         return view
-
-    def _forbidden(
-        self, cohort: Cohort, students: pd.DataFrame, managers: pd.DataFrame, total: Array
-    ) -> dict[str, Mask]:
-        shape = total.shape
-        rules: dict[str, Mask] = {}
-        for side, table, other in (
-            ("students", students, cohort.manager_index),
-            ("managers", managers, cohort.student_index),
-        ):
-            pairs = [(p, other[x]) for p, listed in enumerate(table["avoid"]) for x in listed]
-            if pairs:
-                mask = np.zeros(shape, dtype=np.bool_)
-                rows, cols = np.array(pairs).T
-                if side == "managers":
-                    rows, cols = cols, rows
-                mask[rows, cols] = True
-                rules[f"avoid ({side})"] = mask
-        if self.min_score is not None:
-            below = total < self.min_score
-            if below.any():
-                rules["min_score"] = below
-        if self.share_language:
-            if "languages" not in students or "languages" not in managers:
-                raise fail(
-                    param_where("share_language", "Scorer"),
-                    "a 'languages' column in both tables",
-                    "a cohort without one",
-                )
-            rules["share_language"] = _no_common_language(students, managers)
-        if self.allowed is not None:
-            rules["allowed"] = ~_user_mask(self.allowed, cohort, students, managers)
-        return rules
-
-
-def _no_common_language(students: pd.DataFrame, managers: pd.DataFrame) -> Mask:
-    vocabulary: dict[Any, int] = {}
-    sets_s, sets_m = list(students["languages"]), list(managers["languages"])
-    for items in (*sets_s, *sets_m):
-        codes(items, vocabulary)
-    a = incidence(sets_s, vocabulary).astype(np.float32)
-    b = incidence(sets_m, vocabulary).astype(np.float32)
-    judged = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
-    result: Mask = judged & ((a @ b.T) == 0)
-    return result
-
-
-def _user_mask(
-    rule: ArrayLike | pd.DataFrame | Rule,
-    cohort: Cohort,
-    students: pd.DataFrame,
-    managers: pd.DataFrame,
-) -> Mask:
-    where = param_where("allowed", "Scorer")
-    shape = (cohort.n_students, cohort.n_managers)
-    if callable(rule):
-        rule = rule(students, managers)
-    if isinstance(rule, pd.DataFrame):
-        missing = [s for s in cohort.student_ids if s not in rule.index]
-        missing += [m for m in cohort.manager_ids if m not in rule.columns]
-        if missing:
-            raise fail(where, "a row or column for every id", f"none for {missing[0]!r}")
-        rule = rule.loc[list(cohort.student_ids), list(cohort.manager_ids)].to_numpy()
-    mask = np.asarray(rule)
-    if mask.dtype != np.bool_:
-        raise fail(where, "a boolean mask", f"an array of dtype {mask.dtype}")
-    if mask.shape != shape:
-        raise fail(where, f"shape {shape}", f"shape {mask.shape}")
-    return mask
 
 
 def _check_component(
@@ -631,38 +566,7 @@ class Scores:
           differs in: background (Statsvetenskap vs Juridik), age (24 vs 52)
         """
         i, j = self._position(student_id, manager_id)
-        norm = sum(self.weights.values())
-        table = pd.DataFrame(
-            {
-                "criterion": list(self.components),
-                "value": [float(c[i, j]) for c in self.components.values()],
-                "weight": [self.weights[name] / norm for name in self.components],
-            }
-        )
-        table["contribution"] = table["value"] * table["weight"]
-        s = _person(self.cohort, "students", i)
-        m = _person(self.cohort, "managers", j)
-        theirs = set(m["interests"])  # once: the test below is then linear
-        shared = tuple(x for x in s["interests"] if x in theirs)
-        differs, same = _compare_attributes(s, m)
-        reasons = tuple(
-            _rule_reason(rule, student_id, manager_id, float(self.total[i, j]))
-            for rule, mask in self.forbidden.items()
-            if mask[i, j]
-        )
-        return PairExplanation(
-            student_id=student_id,
-            manager_id=manager_id,
-            total=float(self.total[i, j]),
-            allowed=bool(self.allowed[i, j]),
-            criteria=table,
-            shared_interests=shared,
-            differs=differs,
-            same=same,
-            student_rank=_rank(s["preferences"], manager_id),
-            manager_rank=_rank(m["preferences"], student_id),
-            forbidden_by=reasons,
-        )
+        return explain_pair(self, i, j)
 
     def to_frame(self) -> pd.DataFrame:
         """The long format: one row per candidate pair.
@@ -714,162 +618,3 @@ class Scores:
             "<tr><th>criterion</th><th>weight</th><th>min</th><th>mean</th><th>max</th></tr>"
             f"{rows}</table>"
         )
-
-
-def _person(cohort: Cohort, side: Side, position: int) -> dict[str, Any]:
-    """One row of a side's table, by column name."""
-    return {name: cohort.column(side, name)[position] for name in cohort.columns(side)}
-
-
-def _compare_attributes(
-    s: Mapping[str, Any], m: Mapping[str, Any]
-) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
-    """Which perspective attributes differ, and which are the same, for one pair."""
-    differs: list[tuple[str, str, str]] = []
-    same: list[str] = []
-    pairs: list[tuple[str, Any, Any]] = [("background", s.get("programme"), m.get("education"))]
-    pairs += [(a, s.get(a), m.get(a)) for a in (*NUMERIC_ATTRIBUTES, *CATEGORICAL_ATTRIBUTES)]
-    if "languages" in s and "languages" in m:
-        pairs.append(("languages", ", ".join(s["languages"]), ", ".join(m["languages"])))
-    for name, a, b in pairs:
-        if _blank(a) or _blank(b):
-            continue
-        # Backgrounds differ by discipline group, not by programme name.
-        differ = discipline_of(a) != discipline_of(b) if name == "background" else a != b
-        if differ:
-            differs.append((name, _show(a), _show(b)))
-        else:
-            same.append(name)
-    return tuple(differs), tuple(same)
-
-
-def _blank(value: Any) -> bool:
-    return is_missing(value) or value == ""
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _rank(preferences: tuple[str, ...], ident: str) -> int | None:
-    return preferences.index(ident) + 1 if ident in preferences else None
-
-
-def _rule_reason(rule: str, student_id: str, manager_id: str, total: float) -> str:
-    if rule == "avoid (students)":
-        return f"avoid ({student_id} listed {manager_id})"
-    if rule == "avoid (managers)":
-        return f"avoid ({manager_id} listed {student_id})"
-    if rule == "min_score":
-        return f"min_score (total {total:.2f} is below it)"
-    if rule == "share_language":
-        return "share_language (no language in common)"
-    return "your own rule (the 'allowed' mask)"
-
-
-@dataclass(frozen=True)
-class PairExplanation:
-    """Why one student-manager pair scores what it does.
-
-    Made by :meth:`Scores.explain`; ``print`` it for a short report.
-
-    Attributes
-    ----------
-    student_id, manager_id : str
-    total : float
-    allowed : bool
-    criteria : pandas.DataFrame
-        One row per criterion: ``value``, normalised ``weight`` and
-        ``contribution`` (value x weight; the contributions sum to
-        ``total``).
-    shared_interests : tuple of str
-    differs : tuple of (attribute, student's value, manager's value)
-    same : tuple of str
-        Attributes on which the two are alike.
-    student_rank, manager_rank : int or None
-        Where each ranked the other in their stated ``preferences``.
-    forbidden_by : tuple of str
-        The hard rules that forbid the pair, if any.
-
-    Examples
-    --------
-    >>> import mentormatch as mm
-    >>> scores = mm.Scorer().score(mm.make_cohort(2, 2, rng=0))
-    >>> explanation = scores.explain("s01", "m02")
-    >>> float(explanation.criteria["contribution"].sum()) == explanation.total
-    True
-    """
-
-    student_id: str
-    manager_id: str
-    total: float
-    allowed: bool
-    criteria: pd.DataFrame
-    shared_interests: tuple[str, ...]
-    differs: tuple[tuple[str, str, str], ...]
-    same: tuple[str, ...]
-    student_rank: int | None
-    manager_rank: int | None
-    forbidden_by: tuple[str, ...]
-
-    def __str__(self) -> str:
-        status = "allowed" if self.allowed else "forbidden by " + "; ".join(self.forbidden_by)
-        lines = [f"{self.student_id} and {self.manager_id}: total {self.total:.2f}, {status}"]
-        body = self.criteria.to_string(
-            index=False, float_format=lambda v: f"{v:.2f}", justify="right"
-        )
-        lines += ["  " + line for line in body.splitlines()]
-        if self.shared_interests:
-            lines.append("  shared interests: " + ", ".join(self.shared_interests))
-        else:
-            lines.append("  shared interests: none")
-        if self.differs:
-            lines.append(
-                "  differs in: " + ", ".join(f"{a} ({x} vs {y})" for a, x, y in self.differs)
-            )
-        if self.student_rank is not None:
-            lines.append(f"  {self.student_id} ranked {self.manager_id} #{self.student_rank}")
-        if self.manager_rank is not None:
-            lines.append(f"  {self.manager_id} ranked {self.student_id} #{self.manager_rank}")
-        return "\n".join(lines)
-
-    def one_line(self) -> str:
-        """The gist in one line: shared interests, background, strongest criterion.
-
-        Returns
-        -------
-        str
-            The parts joined by "; ".
-
-        Examples
-        --------
-        >>> import mentormatch as mm
-        >>> scores = mm.Scorer().score(mm.make_cohort(2, 2, rng=0))
-        >>> print(scores.explain("s01", "m01").one_line())
-        shares digital inklusion, cybersäkerhet; different background (Lärarprogrammet vs Systemvetenskap); strongest: diversity 0.83
-        """
-        parts = []
-        if self.shared_interests:
-            parts.append("shares " + ", ".join(self.shared_interests))
-        else:
-            parts.append("no shared interests")
-        background = next((d for d in self.differs if d[0] == "background"), None)
-        if background is not None:
-            parts.append(f"different background ({background[1]} vs {background[2]})")
-        elif "background" in self.same:
-            parts.append("same background")
-        best = int(np.argmax(self.criteria["contribution"].to_numpy()))
-        name, value = self.criteria["criterion"].iloc[best], self.criteria["value"].iloc[best]
-        parts.append(f"strongest: {name} {value:.2f}")
-        if self.student_rank is not None:
-            parts.append(f"{self.student_id}'s wish #{self.student_rank}")
-        if self.manager_rank is not None:
-            parts.append(f"{self.manager_id}'s wish #{self.manager_rank}")
-        if not self.allowed:
-            parts.append("forbidden by " + "; ".join(self.forbidden_by))
-        return "; ".join(parts)
-
-    def __repr__(self) -> str:
-        return self.__str__()
