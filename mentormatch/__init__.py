@@ -18,9 +18,9 @@ from mentormatch.exceptions import (
     MentorMatchWarning,
     UnreliableFitWarning,
 )
+from mentormatch.explanation import PairExplanation
 from mentormatch.matching import Matching, match
 from mentormatch.metrics import partner_ranks
-from mentormatch.explanation import PairExplanation
 from mentormatch.scoring import Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
