@@ -2,7 +2,8 @@
 
 Swedish names as they appear on sign-up forms, each with an English gloss.
 The scoring criteria use :data:`PROGRAMME_DISCIPLINE` (the built-in
-discipline grouping) and the synthetic cohorts draw from every table here.
+discipline grouping) and the synthetic cohorts draw from every table here;
+the last section holds how often each value occurs in a synthetic cohort.
 """
 
 from __future__ import annotations
@@ -12,17 +13,51 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+import numpy as np
+
 __all__ = [
+    "BASE_LANGUAGES",
+    "GENDERS",
     "INTERESTS",
+    "INTEREST_COUNTS",
+    "INTEREST_COUNT_P",
     "INTEREST_GLOSS",
+    "LANGUAGES",
+    "MANAGER_AGE_MAX",
+    "MANAGER_AGE_MEAN",
+    "MANAGER_AGE_MIN",
+    "MANAGER_AGE_SD",
+    "MANAGER_EDUCATION_WEIGHT",
+    "MANAGER_GENDER_P",
+    "MANAGER_REGION_WEIGHT",
+    "MANAGER_THIRD_LANGUAGE_RATE",
+    "ONE",
+    "ONE_P",
     "PROGRAMMES",
     "PROGRAMME_DISCIPLINE",
     "PROGRAMME_GLOSS",
     "PROGRAMME_INTERESTS",
+    "REGIONS",
+    "SEEKING_COUNTS",
+    "SEEKING_COUNT_P",
+    "STUDENT_AGE_MAX",
+    "STUDENT_AGE_MIN",
+    "STUDENT_AGE_SCALE",
+    "STUDENT_AGE_SHAPE",
+    "STUDENT_GENDER_P",
+    "STUDENT_PROGRAMME_WEIGHT",
+    "STUDENT_REGION_WEIGHT",
+    "STUDENT_THIRD_LANGUAGE_RATE",
+    "THIRD_LANGUAGE_WEIGHT",
+    "TYPICAL_INTEREST_WEIGHT",
+    "TYPICAL_SEEKING_WEIGHT",
     "UNITS",
+    "UNIT_BOOST",
+    "UNIT_EDUCATION",
     "UNIT_GLOSS",
     "UNIT_INTERESTS",
     "UNIT_SEEKING",
+    "UNIT_WEIGHT",
     "discipline_of",
     "vocabulary_key",
 ]
@@ -220,3 +255,142 @@ def discipline_of(
         return found
     key = vocabulary_key(str(programme))
     return _keyed(disciplines).get(key, key)
+
+
+# --- The synthetic population ------------------------------------------------------------
+# How often each value occurs among the people make_cohort draws (mentormatch.synthetic).
+# Relative weights, normalised where they are used. They are plausible, not measured.
+
+#: Students' programmes: the societal-engagement programmes such a programme recruits from.
+STUDENT_PROGRAMME_WEIGHT: Mapping[str, float] = {
+    "Statsvetenskap": 10,
+    "Samhällsvetenskap": 9,
+    "Sociologi": 7,
+    "Offentlig förvaltning": 6,
+    "Socialt arbete": 7,
+    "Medie- och kommunikationsvetenskap": 6,
+    "Journalistik": 4,
+    "Ekonomi": 8,
+    "Juridik": 6,
+    "Datateknik": 6,
+    "Systemvetenskap": 5,
+    "Miljövetenskap": 5,
+    "Folkhälsovetenskap": 5,
+    "Genusvetenskap": 3,
+    "Historia": 4,
+    "Lärarprogrammet": 9,
+}
+
+#: Managers' own education: what managers of a digital-government agency studied.
+MANAGER_EDUCATION_WEIGHT: Mapping[str, float] = {
+    "Statsvetenskap": 12,
+    "Samhällsvetenskap": 6,
+    "Sociologi": 2,
+    "Offentlig förvaltning": 12,
+    "Socialt arbete": 1,
+    "Medie- och kommunikationsvetenskap": 4,
+    "Journalistik": 2,
+    "Ekonomi": 20,
+    "Juridik": 14,
+    "Datateknik": 12,
+    "Systemvetenskap": 14,
+    "Miljövetenskap": 1,
+    "Folkhälsovetenskap": 1,
+    "Genusvetenskap": 0.5,
+    "Historia": 1,
+    "Lärarprogrammet": 1,
+}
+
+#: Educations that are over-represented among the managers of a unit (weight x UNIT_BOOST).
+UNIT_EDUCATION: Mapping[str, tuple[str, ...]] = {
+    "Digital förvaltning": ("Offentlig förvaltning", "Statsvetenskap"),
+    "Öppna data och datadelning": ("Systemvetenskap", "Datateknik"),
+    "Digital tillgänglighet": ("Systemvetenskap", "Offentlig förvaltning"),
+    "Infrastruktur och säkerhet": ("Datateknik", "Systemvetenskap"),
+    "Kommunikation": ("Medie- och kommunikationsvetenskap", "Journalistik"),
+    "Verksamhetsstöd": ("Ekonomi",),
+    "Analys och uppföljning": ("Ekonomi", "Statsvetenskap"),
+    "Rättsavdelningen": ("Juridik",),
+    "Innovation och AI": ("Datateknik", "Systemvetenskap"),
+    "E-legitimation": ("Datateknik", "Juridik"),
+}
+UNIT_BOOST = 4.0
+
+UNIT_WEIGHT: Mapping[str, float] = {
+    "Digital förvaltning": 14,
+    "Öppna data och datadelning": 10,
+    "Digital tillgänglighet": 8,
+    "Infrastruktur och säkerhet": 12,
+    "Kommunikation": 8,
+    "Verksamhetsstöd": 12,
+    "Analys och uppföljning": 9,
+    "Rättsavdelningen": 7,
+    "Innovation och AI": 9,
+    "E-legitimation": 11,
+}
+
+#: A typical interest (of the programme or unit) is this many times as likely as another.
+TYPICAL_INTEREST_WEIGHT = 6.0
+#: A programme the unit typically seeks is this many times as likely as another.
+TYPICAL_SEEKING_WEIGHT = 10.0
+
+INTEREST_COUNTS = np.array([2, 3, 4, 5])
+INTEREST_COUNT_P = np.array([0.30, 0.35, 0.22, 0.13])
+SEEKING_COUNTS = np.array([1, 2, 3])
+ONE, ONE_P = np.array([1]), np.array([1.0])
+SEEKING_COUNT_P = np.array([0.30, 0.45, 0.25])
+
+GENDERS = ("kvinna", "man", "icke-binär")
+STUDENT_GENDER_P = np.array([0.58, 0.39, 0.03])
+MANAGER_GENDER_P = np.array([0.52, 0.47, 0.01])
+
+#: Counties (län, short form). Mid Sweden University has campuses in Sundsvall
+#: (Västernorrland) and Östersund (Jämtland); Digg sits in Sundsvall with a Stockholm office.
+STUDENT_REGION_WEIGHT: Mapping[str, float] = {
+    "Västernorrland": 40,
+    "Jämtland": 25,
+    "Stockholm": 8,
+    "Gävleborg": 6,
+    "Västerbotten": 4,
+    "Västra Götaland": 4,
+    "Uppsala": 3,
+    "Dalarna": 3,
+    "Skåne": 3,
+    "Norrbotten": 2,
+    "Örebro": 2,
+}
+MANAGER_REGION_WEIGHT: Mapping[str, float] = {
+    "Västernorrland": 60,
+    "Stockholm": 32,
+    "Jämtland": 2,
+    "Gävleborg": 2,
+    "Uppsala": 2,
+    "Västerbotten": 1,
+    "Västra Götaland": 1,
+}
+REGIONS = tuple(dict.fromkeys([*STUDENT_REGION_WEIGHT, *MANAGER_REGION_WEIGHT]))
+
+#: Everyone answers in Swedish and English; some name a third language.
+BASE_LANGUAGES = ("svenska", "engelska")
+THIRD_LANGUAGE_WEIGHT: Mapping[str, float] = {
+    "arabiska": 5,
+    "finska": 4,
+    "persiska": 3,
+    "spanska": 3,
+    "tyska": 3,
+    "franska": 2,
+    "somaliska": 2,
+    "tigrinja": 1,
+    "polska": 2,
+    "bosniska": 2,
+    "samiska": 1,
+    "meänkieli": 1,
+}
+LANGUAGES = (*BASE_LANGUAGES, *THIRD_LANGUAGE_WEIGHT)
+STUDENT_THIRD_LANGUAGE_RATE = 0.25
+MANAGER_THIRD_LANGUAGE_RATE = 0.15
+
+STUDENT_AGE_MIN, STUDENT_AGE_MAX = 19, 45
+STUDENT_AGE_SHAPE, STUDENT_AGE_SCALE = 1.6, 3.2
+MANAGER_AGE_MIN, MANAGER_AGE_MAX = 35, 65
+MANAGER_AGE_MEAN, MANAGER_AGE_SD = 50.0, 7.5

@@ -40,143 +40,6 @@ SeedLike: TypeAlias = (
 CapacityLike: TypeAlias = int | tuple[int, int]
 _Affinity: TypeAlias = Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]]
 
-# --- Distributions ------------------------------------------------------------------------
-# Relative weights, normalised where they are used. They are plausible, not measured.
-
-#: Students' programmes: the societal-engagement programmes such a programme recruits from.
-_STUDENT_PROGRAMME_WEIGHT: Mapping[str, float] = {
-    "Statsvetenskap": 10,
-    "Samhällsvetenskap": 9,
-    "Sociologi": 7,
-    "Offentlig förvaltning": 6,
-    "Socialt arbete": 7,
-    "Medie- och kommunikationsvetenskap": 6,
-    "Journalistik": 4,
-    "Ekonomi": 8,
-    "Juridik": 6,
-    "Datateknik": 6,
-    "Systemvetenskap": 5,
-    "Miljövetenskap": 5,
-    "Folkhälsovetenskap": 5,
-    "Genusvetenskap": 3,
-    "Historia": 4,
-    "Lärarprogrammet": 9,
-}
-
-#: Managers' own education: what managers of a digital-government agency studied.
-_MANAGER_EDUCATION_WEIGHT: Mapping[str, float] = {
-    "Statsvetenskap": 12,
-    "Samhällsvetenskap": 6,
-    "Sociologi": 2,
-    "Offentlig förvaltning": 12,
-    "Socialt arbete": 1,
-    "Medie- och kommunikationsvetenskap": 4,
-    "Journalistik": 2,
-    "Ekonomi": 20,
-    "Juridik": 14,
-    "Datateknik": 12,
-    "Systemvetenskap": 14,
-    "Miljövetenskap": 1,
-    "Folkhälsovetenskap": 1,
-    "Genusvetenskap": 0.5,
-    "Historia": 1,
-    "Lärarprogrammet": 1,
-}
-
-#: Educations that are over-represented among the managers of a unit (weight x _UNIT_BOOST).
-_UNIT_EDUCATION: Mapping[str, tuple[str, ...]] = {
-    "Digital förvaltning": ("Offentlig förvaltning", "Statsvetenskap"),
-    "Öppna data och datadelning": ("Systemvetenskap", "Datateknik"),
-    "Digital tillgänglighet": ("Systemvetenskap", "Offentlig förvaltning"),
-    "Infrastruktur och säkerhet": ("Datateknik", "Systemvetenskap"),
-    "Kommunikation": ("Medie- och kommunikationsvetenskap", "Journalistik"),
-    "Verksamhetsstöd": ("Ekonomi",),
-    "Analys och uppföljning": ("Ekonomi", "Statsvetenskap"),
-    "Rättsavdelningen": ("Juridik",),
-    "Innovation och AI": ("Datateknik", "Systemvetenskap"),
-    "E-legitimation": ("Datateknik", "Juridik"),
-}
-_UNIT_BOOST = 4.0
-
-_UNIT_WEIGHT: Mapping[str, float] = {
-    "Digital förvaltning": 14,
-    "Öppna data och datadelning": 10,
-    "Digital tillgänglighet": 8,
-    "Infrastruktur och säkerhet": 12,
-    "Kommunikation": 8,
-    "Verksamhetsstöd": 12,
-    "Analys och uppföljning": 9,
-    "Rättsavdelningen": 7,
-    "Innovation och AI": 9,
-    "E-legitimation": 11,
-}
-
-#: A typical interest (of the programme or unit) is this many times as likely as another.
-_TYPICAL_INTEREST_WEIGHT = 6.0
-#: A programme the unit typically seeks is this many times as likely as another.
-_TYPICAL_SEEKING_WEIGHT = 10.0
-
-_INTEREST_COUNTS = np.array([2, 3, 4, 5])
-_INTEREST_COUNT_P = np.array([0.30, 0.35, 0.22, 0.13])
-_SEEKING_COUNTS = np.array([1, 2, 3])
-_ONE, _ONE_P = np.array([1]), np.array([1.0])
-_SEEKING_COUNT_P = np.array([0.30, 0.45, 0.25])
-
-_GENDERS = ("kvinna", "man", "icke-binär")
-_STUDENT_GENDER_P = np.array([0.58, 0.39, 0.03])
-_MANAGER_GENDER_P = np.array([0.52, 0.47, 0.01])
-
-#: Counties (län, short form). Mid Sweden University has campuses in Sundsvall
-#: (Västernorrland) and Östersund (Jämtland); Digg sits in Sundsvall with a Stockholm office.
-_STUDENT_REGION_WEIGHT: Mapping[str, float] = {
-    "Västernorrland": 40,
-    "Jämtland": 25,
-    "Stockholm": 8,
-    "Gävleborg": 6,
-    "Västerbotten": 4,
-    "Västra Götaland": 4,
-    "Uppsala": 3,
-    "Dalarna": 3,
-    "Skåne": 3,
-    "Norrbotten": 2,
-    "Örebro": 2,
-}
-_MANAGER_REGION_WEIGHT: Mapping[str, float] = {
-    "Västernorrland": 60,
-    "Stockholm": 32,
-    "Jämtland": 2,
-    "Gävleborg": 2,
-    "Uppsala": 2,
-    "Västerbotten": 1,
-    "Västra Götaland": 1,
-}
-_REGIONS = tuple(dict.fromkeys([*_STUDENT_REGION_WEIGHT, *_MANAGER_REGION_WEIGHT]))
-
-#: Everyone answers in Swedish and English; some name a third language.
-_BASE_LANGUAGES = ("svenska", "engelska")
-_THIRD_LANGUAGE_WEIGHT: Mapping[str, float] = {
-    "arabiska": 5,
-    "finska": 4,
-    "persiska": 3,
-    "spanska": 3,
-    "tyska": 3,
-    "franska": 2,
-    "somaliska": 2,
-    "tigrinja": 1,
-    "polska": 2,
-    "bosniska": 2,
-    "samiska": 1,
-    "meänkieli": 1,
-}
-_LANGUAGES = (*_BASE_LANGUAGES, *_THIRD_LANGUAGE_WEIGHT)
-_STUDENT_THIRD_LANGUAGE_RATE = 0.25
-_MANAGER_THIRD_LANGUAGE_RATE = 0.15
-
-_STUDENT_AGE_MIN, _STUDENT_AGE_MAX = 19, 45
-_STUDENT_AGE_SHAPE, _STUDENT_AGE_SCALE = 1.6, 3.2
-_MANAGER_AGE_MIN, _MANAGER_AGE_MAX = 35, 65
-_MANAGER_AGE_MEAN, _MANAGER_AGE_SD = 50.0, 7.5
-
 #: Each person ranks the best of this many candidates per preference slot.
 _CANDIDATES_PER_PREFERENCE = 3
 #: Affinity used to rank candidates: shared interests, plus this for a sought programme.
@@ -358,20 +221,20 @@ def _synthetic_frames(
     unit = np.asarray(cat.UNITS, dtype=object)
 
     # Students: programme first, then everything that depends on it.
-    s_prog = _choice(s_rng, _weights_of(_STUDENT_PROGRAMME_WEIGHT, cat.PROGRAMMES), n_s)
+    s_prog = _choice(s_rng, _weights_of(cat.STUDENT_PROGRAMME_WEIGHT, cat.PROGRAMMES), n_s)
     s_interests = _draw_sets(
         s_rng,
         _typical_log_weights(
-            cat.PROGRAMMES, cat.INTERESTS, cat.PROGRAMME_INTERESTS, _TYPICAL_INTEREST_WEIGHT
+            cat.PROGRAMMES, cat.INTERESTS, cat.PROGRAMME_INTERESTS, cat.TYPICAL_INTEREST_WEIGHT
         ),
         s_prog,
-        _INTEREST_COUNTS,
-        _INTEREST_COUNT_P,
+        cat.INTEREST_COUNTS,
+        cat.INTEREST_COUNT_P,
     )
-    s_age = _STUDENT_AGE_MIN + np.rint(
-        s_rng.gamma(_STUDENT_AGE_SHAPE, _STUDENT_AGE_SCALE, size=n_s)
+    s_age = cat.STUDENT_AGE_MIN + np.rint(
+        s_rng.gamma(cat.STUDENT_AGE_SHAPE, cat.STUDENT_AGE_SCALE, size=n_s)
     ).astype(np.int64)
-    np.minimum(s_age, _STUDENT_AGE_MAX, out=s_age)
+    np.minimum(s_age, cat.STUDENT_AGE_MAX, out=s_age)
     s_ids = _ids("s", n_s)
     students = pd.DataFrame(
         {
@@ -379,37 +242,41 @@ def _synthetic_frames(
             "programme": prog[s_prog],
             "interests": _ragged(interest, s_interests),
             "age": s_age,
-            "gender": _draw_category(s_rng, _GENDERS, _STUDENT_GENDER_P, n_s),
-            "region": _draw_category(s_rng, *_keys_and_p(_STUDENT_REGION_WEIGHT, _REGIONS), n_s),
-            "languages": _languages(s_rng, _STUDENT_THIRD_LANGUAGE_RATE, n_s),
+            "gender": _draw_category(s_rng, cat.GENDERS, cat.STUDENT_GENDER_P, n_s),
+            "region": _draw_category(
+                s_rng, *_keys_and_p(cat.STUDENT_REGION_WEIGHT, cat.REGIONS), n_s
+            ),
+            "languages": _languages(s_rng, cat.STUDENT_THIRD_LANGUAGE_RATE, n_s),
             "capacity": _capacities(s_cap_rng, s_cap, n_s),
         }
     )
 
     # Managers: unit first; education depends on the unit, seeking on both.
-    m_unit = _choice(m_rng, _weights_of(_UNIT_WEIGHT, cat.UNITS), n_m)
-    m_edu = _draw_sets(m_rng, _unit_education_log_weights(), m_unit, _ONE, _ONE_P)
+    m_unit = _choice(m_rng, _weights_of(cat.UNIT_WEIGHT, cat.UNITS), n_m)
+    m_edu = _draw_sets(m_rng, _unit_education_log_weights(), m_unit, cat.ONE, cat.ONE_P)
     m_seek = _draw_sets(
         m_rng,
-        _typical_log_weights(cat.UNITS, cat.PROGRAMMES, cat.UNIT_SEEKING, _TYPICAL_SEEKING_WEIGHT),
+        _typical_log_weights(
+            cat.UNITS, cat.PROGRAMMES, cat.UNIT_SEEKING, cat.TYPICAL_SEEKING_WEIGHT
+        ),
         m_unit,
-        _SEEKING_COUNTS,
-        _SEEKING_COUNT_P,
+        cat.SEEKING_COUNTS,
+        cat.SEEKING_COUNT_P,
         exclude=m_edu,
     )
     m_interests = _draw_sets(
         m_rng,
         _typical_log_weights(
-            cat.UNITS, cat.INTERESTS, cat.UNIT_INTERESTS, _TYPICAL_INTEREST_WEIGHT
+            cat.UNITS, cat.INTERESTS, cat.UNIT_INTERESTS, cat.TYPICAL_INTEREST_WEIGHT
         ),
         m_unit,
-        _INTEREST_COUNTS,
-        _INTEREST_COUNT_P,
+        cat.INTEREST_COUNTS,
+        cat.INTEREST_COUNT_P,
     )
     m_age = np.clip(
-        np.rint(m_rng.normal(_MANAGER_AGE_MEAN, _MANAGER_AGE_SD, size=n_m)),
-        _MANAGER_AGE_MIN,
-        _MANAGER_AGE_MAX,
+        np.rint(m_rng.normal(cat.MANAGER_AGE_MEAN, cat.MANAGER_AGE_SD, size=n_m)),
+        cat.MANAGER_AGE_MIN,
+        cat.MANAGER_AGE_MAX,
     ).astype(np.int64)
     m_ids = _ids("m", n_m)
     managers = pd.DataFrame(
@@ -420,9 +287,11 @@ def _synthetic_frames(
             "seeking": _ragged(prog, m_seek),
             "interests": _ragged(interest, m_interests),
             "age": m_age,
-            "gender": _draw_category(m_rng, _GENDERS, _MANAGER_GENDER_P, n_m),
-            "region": _draw_category(m_rng, *_keys_and_p(_MANAGER_REGION_WEIGHT, _REGIONS), n_m),
-            "languages": _languages(m_rng, _MANAGER_THIRD_LANGUAGE_RATE, n_m),
+            "gender": _draw_category(m_rng, cat.GENDERS, cat.MANAGER_GENDER_P, n_m),
+            "region": _draw_category(
+                m_rng, *_keys_and_p(cat.MANAGER_REGION_WEIGHT, cat.REGIONS), n_m
+            ),
+            "languages": _languages(m_rng, cat.MANAGER_THIRD_LANGUAGE_RATE, n_m),
             "capacity": _capacities(m_cap_rng, m_cap, n_m),
         }
     )
@@ -529,11 +398,11 @@ def _typical_log_weights(
 
 def _unit_education_log_weights() -> NDArray[np.float64]:
     """``log`` of the (n_units, n_programmes) weights of a manager's own education."""
-    base = np.log(_weights_of(_MANAGER_EDUCATION_WEIGHT, cat.PROGRAMMES))
+    base = np.log(_weights_of(cat.MANAGER_EDUCATION_WEIGHT, cat.PROGRAMMES))
     log_w = np.tile(base, (len(cat.UNITS), 1))
     position = {p: j for j, p in enumerate(cat.PROGRAMMES)}
     for u, unit in enumerate(cat.UNITS):
-        log_w[u, [position[p] for p in _UNIT_EDUCATION[unit]]] += np.log(_UNIT_BOOST)
+        log_w[u, [position[p] for p in cat.UNIT_EDUCATION[unit]]] += np.log(cat.UNIT_BOOST)
     return log_w
 
 
@@ -579,9 +448,9 @@ def _capacities(rng: np.random.Generator, bounds: tuple[int, int], n: int) -> ND
 def _languages(rng: np.random.Generator, third_rate: float, n: int) -> list[list[str]]:
     has_third = rng.random(n) < third_rate
     third = _draw_category(
-        rng, *_keys_and_p(_THIRD_LANGUAGE_WEIGHT, tuple(_THIRD_LANGUAGE_WEIGHT)), n
+        rng, *_keys_and_p(cat.THIRD_LANGUAGE_WEIGHT, tuple(cat.THIRD_LANGUAGE_WEIGHT)), n
     )
-    base = list(_BASE_LANGUAGES)
+    base = list(cat.BASE_LANGUAGES)
     return [
         [*base, extra] if flag else base.copy()
         for flag, extra in zip(has_third, third, strict=True)
