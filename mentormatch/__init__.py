@@ -8,7 +8,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 """
 
 from mentormatch import criteria, metrics, plot, report, solvers
-from mentormatch.analysis import Sensitivity, compare, sensitivity
+from mentormatch.analysis import Sensitivity, alternatives, compare, sensitivity
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.evaluation import Calibration, Evaluation, calibrate, evaluate, make_ratings
 from mentormatch.exceptions import (
@@ -39,6 +39,7 @@ __all__ = [
     "Scores",
     "Sensitivity",
     "UnreliableFitWarning",
+    "alternatives",
     "calibrate",
     "compare",
     "criteria",

@@ -2,7 +2,9 @@
 
 * :func:`compare` -- one row of pairing-quality figures per method, with the
   "price" of each method against the best;
-* :func:`sensitivity` -- how much the pairing depends on the exact weights.
+* :func:`sensitivity` -- how much the pairing depends on the exact weights;
+* :func:`alternatives` -- the best pairing and the next-best ones, to review
+  how they differ (:meth:`Matching.diff`).
 
 This module sits above :mod:`mentormatch.matching` (it calls :func:`match`)
 and :mod:`mentormatch.metrics` (it reads :func:`summary`); neither imports it.
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mentormatch import solvers
 from mentormatch._validation import (
     POSITIVE_INT,
     Interval,
@@ -36,7 +39,7 @@ from mentormatch.matching import METHODS, Matching, match
 from mentormatch.metrics import summary
 from mentormatch.scoring import Scorer, Scores
 
-__all__ = ["Sensitivity", "compare", "sensitivity"]
+__all__ = ["Sensitivity", "alternatives", "compare", "sensitivity"]
 
 
 def compare(
@@ -264,3 +267,68 @@ def _progress_bar(progress: bool | None, first: float, total: int) -> Any:
             ) from None
         return None
     return tqdm(total=total, desc="sensitivity", unit="sample")
+
+
+def alternatives(scores: Scores, k: int = 5) -> list[Matching]:
+    """The ``k`` best pairings by total score: the optimum, then the runners-up.
+
+    Each pairs as many people as the rules allow (as ``match(scores)``
+    does), no two are the same, and their total scores do not increase. Use
+    :meth:`Matching.diff` to see how each differs from the first.
+
+    Parameters
+    ----------
+    scores : Scores
+    k : int, default 5
+        How many pairings at most (fewer only if fewer exist).
+
+    Returns
+    -------
+    list of Matching
+        Best first; each with ``method="hungarian"``. The first has the
+        total score of ``match(scores)``.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``scores`` is not a Scores or ``k`` is not a positive integer.
+
+    See Also
+    --------
+    mentormatch.solvers.k_best : The array solver (Murty's partitioning).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> scores = mm.Scorer().score(mm.make_cohort(5, 5, rng=1))
+    >>> pairings = mm.alternatives(scores, k=3)
+    >>> len(pairings)
+    3
+    >>> totals = [p.total_score for p in pairings]
+    >>> totals == sorted(totals, reverse=True)
+    True
+    >>> len(pairings[0].diff(pairings[1])) > 0
+    True
+    """
+    owner = "alternatives"
+    if not isinstance(scores, Scores):
+        raise fail(param_where("scores", owner), "a Scores (from Scorer.score)", describe(scores))
+    count = check_number(k, param_where("k", owner), POSITIVE_INT)
+    cohort = scores.cohort
+    found = solvers.k_best(
+        scores.total,
+        count,
+        allowed=scores.allowed,
+        row_capacity=cohort.student_capacity,
+        col_capacity=cohort.manager_capacity,
+    )
+    return [
+        Matching(
+            rows=rows,
+            cols=cols,
+            fixed=np.zeros(rows.size, dtype=np.bool_),
+            scores=scores,
+            method="hungarian",
+        )
+        for rows, cols in found
+    ]

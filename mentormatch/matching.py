@@ -23,7 +23,9 @@ from numpy.typing import NDArray
 
 from mentormatch import metrics, solvers
 from mentormatch._validation import (
+    NON_NEGATIVE,
     check_flag,
+    check_number,
     check_option,
     describe,
     fail,
@@ -41,22 +43,62 @@ Mask = NDArray[np.bool_]
 Capacity = NDArray[np.int64]
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What a method needs besides the arrays: the proposing side, the objective,
+    and the weights to maximise (the total score, plus any bonus for keeping
+    previous pairs)."""
+
+    proposer: str
+    objective: str
+    weights: NDArray[np.float64]
+
+
 def _hungarian(
-    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
 ) -> tuple[Index, Index]:
-    return solvers.hungarian(scores.total, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap)
+    return solvers.hungarian(
+        settings.weights, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap
+    )
 
 
 def _maxmin(
-    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
 ) -> tuple[Index, Index]:
     return solvers.maxmin(scores.total, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap)
 
 
-def _stable(
-    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, proposer: str
+def _best_stable(
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
 ) -> tuple[Index, Index]:
-    if proposer == "students":
+    weights = scores.total if settings.objective == "total" else None
+    if settings.proposer == "students":
+        return solvers.best_stable(
+            scores.student_view,
+            scores.manager_view,
+            objective=settings.objective,
+            weights=weights,
+            allowed=allowed,
+            proposer_capacity=s_cap,
+            receiver_capacity=m_cap,
+        )
+    cols, rows = solvers.best_stable(
+        scores.manager_view.T,
+        scores.student_view.T,
+        objective=settings.objective,
+        weights=None if weights is None else weights.T,
+        allowed=allowed.T,
+        proposer_capacity=m_cap,
+        receiver_capacity=s_cap,
+    )
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order]
+
+
+def _stable(
+    scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
+) -> tuple[Index, Index]:
+    if settings.proposer == "students":
         return solvers.gale_shapley(
             scores.student_view,
             scores.manager_view,
@@ -79,13 +121,21 @@ def _stable(
 #: The pairing methods by name: each takes the scores, the allowed mask and
 #: both sides' capacities, and returns index arrays ``(rows, cols)``.
 METHODS: Final[
-    Mapping[str, Callable[[Scores, Mask, Capacity, Capacity, str], tuple[Index, Index]]]
+    Mapping[str, Callable[[Scores, Mask, Capacity, Capacity, _Settings], tuple[Index, Index]]]
 ] = {
     "hungarian": _hungarian,
     "stable": _stable,
     "maxmin": _maxmin,
 }
+#: Every method :func:`match` accepts: the above (which :func:`compare` and the
+#: report run by default), and ``"best_stable"``, asked for by name only (it
+#: needs capacities above 1 on one side at most).
+ALL_METHODS: Final[
+    Mapping[str, Callable[[Scores, Mask, Capacity, Capacity, _Settings], tuple[Index, Index]]]
+] = {**METHODS, "best_stable": _best_stable}
 PROPOSERS: Final = ("students", "managers")
+OBJECTIVES: Final = ("total", "egalitarian", "regret")
+STABLE_METHODS: Final = ("stable", "best_stable")
 
 
 def match(
@@ -93,7 +143,10 @@ def match(
     *,
     method: str = "hungarian",
     proposer: str = "students",
+    objective: str | None = None,
     fixed: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
+    previous: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
+    change_cost: float | None = None,
 ) -> Matching:
     r"""Pair students with managers.
 
@@ -102,18 +155,27 @@ def match(
     scores : Scores
         From :meth:`Scorer.score`; capacities come from its cohort and
         forbidden pairs from ``scores.allowed``.
-    method : {"hungarian", "stable", "maxmin"}, default "hungarian"
+    method : {"hungarian", "stable", "maxmin", "best_stable"}, default "hungarian"
         ``"hungarian"``: among pairings that pair as many people as the
         rules allow, the largest total score,
         :math:`\max \sum_{(i, j)} t_{ij}`. ``"maxmin"``: the best possible
         worst pair, then the largest total. ``"stable"``: deferred
         acceptance on ``student_view`` and ``manager_view``; no student and
         manager who are not paired would both rather be with each other.
+        ``"best_stable"``: among all stable pairings, the best one for
+        ``objective`` (:func:`mentormatch.solvers.best_stable`).
     proposer : {"students", "managers"}, default "students"
         For ``"stable"``: the side that proposes and so gets its best
-        stable pairing (the other side gets its worst). While both views
-        equal ``total`` (no side weights, no stated preferences) the stable
-        pairing is unique and the proposer makes no difference.
+        stable pairing (the other side gets its worst). For
+        ``"best_stable"``: the side favoured among equally good stable
+        pairings. While both views equal ``total`` (no side weights, no
+        stated preferences) the stable pairing is unique and the proposer
+        makes no difference.
+    objective : {"total", "egalitarian", "regret"}, optional
+        For ``"best_stable"`` only (default ``"total"``): the largest total
+        score, the smallest sum of both sides' ranks of their partners, or
+        the smallest worst rank (ranks from each side's own view, 1 = first
+        choice).
     fixed : iterable of (student_id, manager_id), mapping or DataFrame, optional
         Pairs to keep as they are; everyone else is paired around them
         (re-matching after a drop-out). A list of pairs, a mapping of
@@ -123,6 +185,18 @@ def match(
         empty id, the unmatched, are skipped; spreadsheet-escaped ids such
         as ``'-5`` are undone). Fixed pairs are marked in the ``fixed``
         column of :attr:`Matching.pairs`.
+    previous : iterable of (student_id, manager_id), mapping or DataFrame, optional
+        An earlier pairing, in any form ``fixed`` accepts, to disturb as little as it is worth (method
+        ``"hungarian"`` only; needs ``change_cost``). Pairs naming someone
+        who is no longer in the cohort, and pairs a hard rule now forbids,
+        are ignored.
+    change_cost : float, optional
+        With ``previous``: the price, in total score, of breaking one
+        previous pair. The pairing maximises
+        :math:`\sum_{(i, j)} t_{ij} - c \cdot (\text{previous pairs broken})`
+        among pairings of the largest size; ``0`` ignores ``previous``, and
+        ``float("inf")`` keeps every previous pair that is still possible
+        (as ``fixed``).
 
     Returns
     -------
@@ -131,15 +205,20 @@ def match(
     Raises
     ------
     InvalidInputError
-        For an unknown method or proposer, or a fixed pair naming an
-        unknown id.
+        For an unknown method, proposer or objective, an objective with a
+        method other than ``"best_stable"``, a fixed pair naming an unknown
+        id, ``previous`` without ``change_cost`` (or the reverse), a
+        negative or non-numeric ``change_cost``, or ``previous`` with a
+        method other than ``"hungarian"``.
     InfeasibleError
         When a fixed pair is forbidden by a hard rule, repeated, or takes
-        a person beyond their capacity.
+        a person beyond their capacity (also for previous pairs kept by
+        ``change_cost=float("inf")``).
 
     See Also
     --------
     mentormatch.solvers : The array solvers behind each method.
+    Matching.what_if : The same pairing, re-solved with pairs forced or forbidden.
 
     Examples
     --------
@@ -151,38 +230,169 @@ def match(
     >>> stable = mm.match(scores, method="stable", proposer="managers")
     >>> int(stable.summary()["blocking_pairs"])
     0
+    >>> best = mm.match(scores, method="best_stable", objective="regret")
+    >>> int(best.summary()["blocking_pairs"])
+    0
     """
     owner = "match"
     if not isinstance(scores, Scores):
         raise fail(param_where("scores", owner), "a Scores (from Scorer.score)", describe(scores))
-    check_option(method, "method", owner, METHODS)
+    check_option(method, "method", owner, ALL_METHODS)
     check_option(proposer, "proposer", owner, PROPOSERS)
+    if objective is not None:
+        check_option(objective, "objective", owner, OBJECTIVES)
+        if method != "best_stable":
+            raise fail(
+                param_where("objective", owner),
+                "None unless method is 'best_stable'",
+                f"{objective!r} with method {method!r}",
+            )
+    if (previous is None) != (change_cost is None):
+        missing = "change_cost" if change_cost is None else "previous"
+        raise fail(
+            param_where(missing, owner),
+            "a value when "
+            + ("'previous'" if missing == "change_cost" else "'change_cost'")
+            + " is given",
+            "None",
+        )
+    cost: float | None = None
+    if change_cost is not None:
+        cost = _change_cost(change_cost, owner)
+        if method != "hungarian":
+            raise fail(
+                param_where("previous", owner),
+                "method 'hungarian' (re-matching maximises the total score)",
+                f"method {method!r}",
+            )
+    options = _Options(
+        method=method,
+        proposer=proposer,
+        objective=objective,
+        fixed=_pair_items(fixed, "fixed", owner),
+        forbid=(),
+        previous=None if previous is None else _pair_items(previous, "previous", owner),
+        change_cost=cost,
+    )
+    return _solve(scores, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """Everything :func:`match` was asked, so that a pairing can be re-solved."""
+
+    method: str
+    proposer: str
+    objective: str | None
+    fixed: tuple[tuple[str, str], ...]
+    forbid: tuple[tuple[str, str], ...]
+    previous: tuple[tuple[str, str], ...] | None
+    change_cost: float | None
+
+
+def _change_cost(value: Any, owner: str) -> float:
+    where = param_where("change_cost", owner)
+    if isinstance(value, (float, np.floating)) and value == np.inf:
+        return float("inf")
+    return float(check_number(value, where, NON_NEGATIVE))
+
+
+def _solve(scores: Scores, options: _Options) -> Matching:
+    """Solve one pairing problem; :func:`match` and :meth:`Matching.what_if` share it."""
     cohort = scores.cohort
     s_cap = cohort.student_capacity
     m_cap = cohort.manager_capacity
     allowed = scores.allowed
+    weights = scores.total
 
-    fixed_rows, fixed_cols = _fixed_pairs(fixed, scores, s_cap, m_cap)
+    forbid_rows, forbid_cols = _pairs_of(options.forbid, scores, "forbid", strict=True)
+    if len(forbid_rows):
+        allowed = allowed.copy()
+        allowed[forbid_rows, forbid_cols] = False
+    fixed = list(options.fixed)
+    if options.previous is not None and options.change_cost is not None:
+        prev_rows, prev_cols = _pairs_of(options.previous, scores, "previous", strict=False)
+        still = allowed[prev_rows, prev_cols]
+        prev_rows, prev_cols = prev_rows[still], prev_cols[still]
+        if options.change_cost == np.inf:
+            known = {
+                (scores.cohort.student_index[s], scores.cohort.manager_index[m])
+                for s, m in fixed
+                if s in scores.cohort.student_index and m in scores.cohort.manager_index
+            }
+            s_ids, m_ids = scores.student_ids, scores.manager_ids
+            fixed += [
+                (s_ids[i], m_ids[j])
+                for i, j in zip(prev_rows.tolist(), prev_cols.tolist(), strict=True)
+                if (i, j) not in known
+            ]
+        elif options.change_cost > 0:
+            weights = weights.astype(np.float64, copy=True)
+            weights[prev_rows, prev_cols] += options.change_cost
+
+    fixed_rows, fixed_cols = _fixed_pairs(fixed, scores, s_cap, m_cap, allowed)
     if len(fixed_rows):
         s_cap = s_cap - np.bincount(fixed_rows, minlength=len(s_cap))
         m_cap = m_cap - np.bincount(fixed_cols, minlength=len(m_cap))
         allowed = allowed.copy()
         allowed[fixed_rows, fixed_cols] = False  # a pair is made at most once
 
-    rows, cols = METHODS[method](scores, allowed, s_cap, m_cap, proposer)
+    settings = _Settings(
+        proposer=options.proposer,
+        objective=options.objective or "total",
+        weights=np.asarray(weights, dtype=np.float64),
+    )
+    rows, cols = ALL_METHODS[options.method](scores, allowed, s_cap, m_cap, settings)
     rows = np.concatenate([np.asarray(rows, dtype=np.intp), fixed_rows])
     cols = np.concatenate([np.asarray(cols, dtype=np.intp), fixed_cols])
     is_fixed = np.zeros(len(rows), dtype=np.bool_)
     is_fixed[len(rows) - len(fixed_rows) :] = True
     order = np.lexsort((cols, rows))
+    method = options.method
     return Matching(
         rows=rows[order],
         cols=cols[order],
         fixed=is_fixed[order],
         scores=scores,
         method=method,
-        proposer=proposer if method == "stable" else None,
+        proposer=options.proposer if method in STABLE_METHODS else None,
+        options=options,
     )
+
+
+def _pairs_of(
+    pairs: Iterable[tuple[str, str]], scores: Scores, name: str, *, strict: bool
+) -> tuple[Index, Index]:
+    """Index arrays of (student_id, manager_id) pairs, each once.
+
+    With ``strict`` an unknown id is an error; otherwise the pair is skipped
+    (previous pairs of people who have left).
+    """
+    where = param_where(name, "match")
+    cohort = scores.cohort
+    seen: dict[tuple[int, int], None] = {}
+    for item in pairs:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise fail(where, "(student_id, manager_id) pairs", describe(item))
+        student = _known_id(item[0], cohort.student_index)
+        manager = _known_id(item[1], cohort.manager_index)
+        known_s, known_m = student in cohort.student_index, manager in cohort.manager_index
+        if not (known_s and known_m):
+            if strict:
+                kind, ident = ("student", student) if not known_s else ("manager", manager)
+                raise fail(where, f"{kind} ids of the cohort", f"{ident!r}, which is not one")
+            continue
+        seen[(cohort.student_index[student], cohort.manager_index[manager])] = None
+    rows = np.asarray([i for i, _ in seen], dtype=np.intp)
+    cols = np.asarray([j for _, j in seen], dtype=np.intp)
+    return rows, cols
+
+
+def _pair_items(value: Any, name: str, owner: str) -> tuple[tuple[str, str], ...]:
+    """Pairs in any form ``fixed`` accepts, as a tuple (each pair is checked later)."""
+    if value is None:
+        return ()
+    return tuple(_fixed_items(value, param_where(name, owner)))
 
 
 def _fixed_items(fixed: Any, where: str) -> list[Any]:
@@ -216,7 +426,11 @@ def _known_id(value: Any, index: Mapping[str, int]) -> str:
 
 
 def _fixed_pairs(
-    fixed: Any, scores: Scores, s_cap: Capacity, m_cap: Capacity
+    fixed: Iterable[tuple[str, str]] | None,
+    scores: Scores,
+    s_cap: Capacity,
+    m_cap: Capacity,
+    allowed: Mask,
 ) -> tuple[Index, Index]:
     empty = np.zeros(0, dtype=np.intp)
     if fixed is None:
@@ -242,8 +456,8 @@ def _fixed_pairs(
             raise InfeasibleError(
                 f"{where}: expected each pair once, got ({student!r}, {manager!r}) twice."
             )
-        if not scores.allowed[i, j]:
-            rules = ", ".join(scores.explain(student, manager).forbidden_by)
+        if not allowed[i, j]:
+            rules = ", ".join(scores.explain(student, manager).forbidden_by) or "'forbid'"
             raise InfeasibleError(
                 f"{where}: expected allowed pairs, got ({student!r}, {manager!r}), forbidden by {rules}."
             )
@@ -297,6 +511,187 @@ class Matching:
     scores: Scores
     method: str
     proposer: str | None = None
+    options: _Options | None = None
+
+    @property
+    def objective(self) -> str | None:
+        """The objective of ``method="best_stable"`` (None for the other methods)."""
+        if self.method != "best_stable":
+            return None
+        return (self.options.objective if self.options else None) or "total"
+
+    def _options(self) -> _Options:
+        if self.options is not None:
+            return self.options
+        return _Options(
+            method=self.method,
+            proposer=self.proposer or "students",
+            objective=None,
+            fixed=tuple(self._ids(i, j) for i, j in self._pair_list(fixed_only=True)),
+            forbid=(),
+            previous=None,
+            change_cost=None,
+        )
+
+    def _ids(self, i: int, j: int) -> tuple[str, str]:
+        return self.scores.student_ids[i], self.scores.manager_ids[j]
+
+    def _pair_list(self, *, fixed_only: bool = False) -> list[tuple[int, int]]:
+        keep = self.fixed if fixed_only else np.ones(len(self.rows), dtype=bool)
+        return list(zip(self.rows[keep].tolist(), self.cols[keep].tolist(), strict=True))
+
+    def diff(self, other: Matching) -> pd.DataFrame:
+        """The pairs that differ between this pairing and ``other``, with the score change.
+
+        Parameters
+        ----------
+        other : Matching
+            Another pairing of the same scores.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per pair in only one of the two pairings: ``student_id``,
+            ``manager_id``, ``change`` (``"added"`` if only ``other`` has the
+            pair, ``"removed"`` if only this one has), ``score`` (the pair's
+            total score) and ``score_change`` (``+score`` for an added pair,
+            ``-score`` for a removed one, so the column sums to
+            ``other.total_score - self.total_score``). Sorted by student,
+            then manager. Empty when the pairings are the same.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``other`` is not a Matching of the same scores.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(4, 4, rng=0))
+        >>> best = mm.match(scores)
+        >>> second = mm.alternatives(scores, k=2)[1]
+        >>> changes = best.diff(second)
+        >>> sorted(set(changes["change"]))
+        ['added', 'removed']
+        >>> bool(abs(changes["score_change"].sum() - (second.total_score - best.total_score)) < 1e-12)
+        True
+        """
+        if not isinstance(other, Matching) or other.scores is not self.scores:
+            raise fail(
+                param_where("other", "Matching.diff"),
+                "a Matching of the same scores",
+                describe(other) if not isinstance(other, Matching) else "one of other scores",
+            )
+        mine, theirs = set(self._pair_list()), set(other._pair_list())
+        records = [(i, j, "removed") for i, j in mine - theirs]
+        records += [(i, j, "added") for i, j in theirs - mine]
+        records.sort()
+        total = self.scores.total
+        frame = pd.DataFrame(
+            {
+                "student_id": pd.Series(
+                    [self.scores.student_ids[i] for i, _, _ in records], dtype=object
+                ),
+                "manager_id": pd.Series(
+                    [self.scores.manager_ids[j] for _, j, _ in records], dtype=object
+                ),
+                "change": pd.Series([c for _, _, c in records], dtype=object),
+                "score": np.asarray([total[i, j] for i, j, _ in records], dtype=np.float64),
+            }
+        )
+        sign = np.where(frame["change"].to_numpy() == "added", 1.0, -1.0)
+        frame["score_change"] = sign * frame["score"].to_numpy()
+        return frame
+
+    def what_if(
+        self,
+        force: Iterable[tuple[str, str]] | None = None,
+        forbid: Iterable[tuple[str, str]] | None = None,
+    ) -> Matching:
+        """The pairing re-solved with some pairs forced and others forbidden.
+
+        The same scores, method and options (``proposer``, ``objective``,
+        ``fixed``, ``previous``/``change_cost``, and what earlier
+        ``what_if`` calls forced or forbade) are used again, so the answer
+        is the best pairing of that method under the new conditions.
+
+        Parameters
+        ----------
+        force : iterable of (student_id, manager_id), optional
+            Pairs that must be made (added to ``fixed``).
+        forbid : iterable of (student_id, manager_id), optional
+            Pairs that must not be made.
+
+        Returns
+        -------
+        Matching
+
+        Raises
+        ------
+        InvalidInputError
+            If a pair names an unknown id.
+        InfeasibleError
+            If a forced pair is forbidden (by a hard rule or by ``forbid``)
+            or takes someone beyond their capacity.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(4, 4, rng=0))
+        >>> pairing = mm.match(scores)
+        >>> student, manager = pairing.pairs.iloc[0][["student_id", "manager_id"]]
+        >>> other = pairing.what_if(forbid=[(student, manager)])
+        >>> (student, manager) in set(zip(other.pairs.student_id, other.pairs.manager_id))
+        False
+        >>> other.total_score <= pairing.total_score
+        True
+        """
+        base = self._options()
+        options = _Options(
+            method=base.method,
+            proposer=base.proposer,
+            objective=base.objective,
+            fixed=base.fixed + _pair_items(force, "force", "Matching.what_if"),
+            forbid=base.forbid + _pair_items(forbid, "forbid", "Matching.what_if"),
+            previous=base.previous,
+            change_cost=base.change_cost,
+        )
+        return _solve(self.scores, options)
+
+    def why_not(self, student_id: str, manager_id: str) -> str:
+        """Why this student and manager are not paired, in plain language.
+
+        Says what forcing the pair would cost (the change in total score and
+        in the worst pair), who else would move and how, and compares the
+        pair criterion by criterion with the partners they got. For a stable
+        pairing it also says whether the pair blocks it and, if not, who
+        prefers their current partner.
+
+        Parameters
+        ----------
+        student_id, manager_id : str
+            Ids of the cohort.
+
+        Returns
+        -------
+        str
+            Several lines of text (ids and scores only).
+
+        Raises
+        ------
+        InvalidInputError
+            If an id is not in the cohort.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> scores = mm.Scorer().score(mm.make_cohort(4, 4, rng=0))
+        >>> pairing = mm.match(scores)
+        >>> paired = pairing.pairs.iloc[0]
+        >>> print(pairing.why_not(paired.student_id, paired.manager_id))  # doctest: +ELLIPSIS
+        s... and m... are paired.
+        """
+        return _why_not(self, student_id, manager_id)
 
     @property
     def pairs(self) -> pd.DataFrame:
@@ -682,6 +1077,112 @@ class Matching:
             f"total {self.total_score:.2f}, {len(unmatched)} unmatched</caption>"
             f"<tr><th>student</th><th>manager</th><th>score</th></tr>{body}{rest}</table>"
         )
+
+
+def _why_not(pairing: Matching, student_id: str, manager_id: str) -> str:
+    """The text of :meth:`Matching.why_not`."""
+    owner = "Matching.why_not"
+    scores = pairing.scores
+    cohort = scores.cohort
+    s, m = str(student_id).strip(), str(manager_id).strip()
+    if s not in cohort.student_index:
+        raise fail(
+            param_where("student_id", owner),
+            "a student id of the cohort",
+            f"{s!r}, which is not one",
+        )
+    if m not in cohort.manager_index:
+        raise fail(
+            param_where("manager_id", owner),
+            "a manager id of the cohort",
+            f"{m!r}, which is not one",
+        )
+    i, j = cohort.student_index[s], cohort.manager_index[m]
+    pairs = pairing._pair_list()
+    if (i, j) in pairs:
+        return f"{s} and {m} are paired."
+    if not scores.allowed[i, j]:
+        rules = "; ".join(scores.explain(s, m).forbidden_by)
+        return f"{s} and {m} cannot be paired: forbidden by {rules}."
+    s_ids, m_ids = scores.student_ids, scores.manager_ids
+    total = scores.total
+    lines = [f"{s} and {m} are not paired (method {pairing.method!r})."]
+    try:
+        forced = pairing.what_if(force=[(s, m)])
+    except InfeasibleError as err:
+        lines.append(f"Forcing the pair is not possible: {err}")
+    else:
+        worst = _worst(pairing)
+        worst_forced = _worst(forced)
+        lines.append(
+            f"Forcing the pair changes the total score by "
+            f"{forced.total_score - pairing.total_score:+.3f} "
+            f"({pairing.total_score:.3f} -> {forced.total_score:.3f}) and the worst pair "
+            f"from {worst:.3f} to {worst_forced:.3f}."
+        )
+        changes = pairing.diff(forced)
+        moves: dict[str, tuple[list[str], list[str]]] = {}
+        for row in changes.itertuples(index=False):
+            left, joined = moves.setdefault(str(row.student_id), ([], []))
+            forced_pair = (row.student_id, row.manager_id) == (s, m)
+            text = f"{row.manager_id} ({row.score:.3f}{', forced' if forced_pair else ''})"
+            (left if row.change == "removed" else joined).append(text)
+        others = sorted(x for x in moves if x != s)
+        lines.append(
+            "Who would move: "
+            + ("nobody else." if not others else f"{len(others)} other student(s).")
+        )
+        for student in [s, *others]:
+            left, joined = moves[student]
+            before = ", ".join(left) or "no partner"
+            after = ", ".join(joined) or "no partner"
+            lines.append(f"  {student}: {before} -> {after}")
+    s_partners = [c for r, c in pairs if r == i]
+    m_partners = [r for r, c in pairs if c == j]
+    lines.append(f"Criterion by criterion, {s}-{m} against the partners they have:")
+    for name, values in [("score", total), *scores.components.items()]:
+        parts = [f"{values[i, j]:.2f} for {s}-{m}"]
+        parts += [f"{values[i, c]:.2f} for {s}-{m_ids[c]}" for c in s_partners]
+        parts += [f"{values[r, j]:.2f} for {s_ids[r]}-{m}" for r in m_partners]
+        lines.append(f"  {name}: " + ", ".join(parts))
+    if pairing.method in STABLE_METHODS:
+        lines.append(_blocking_text(pairing, i, j, s_partners, m_partners))
+    return "\n".join(lines)
+
+
+def _worst(pairing: Matching) -> float:
+    values = pairing.scores.total[pairing.rows, pairing.cols]
+    return float(values.min()) if values.size else float("nan")
+
+
+def _blocking_text(
+    pairing: Matching, i: int, j: int, s_partners: list[int], m_partners: list[int]
+) -> str:
+    """Whether (i, j) blocks a stable pairing, and if not, who prefers what they have."""
+    scores = pairing.scores
+    cohort = scores.cohort
+    sv, mv = scores.student_view, scores.manager_view
+    s, m = scores.student_ids[i], scores.manager_ids[j]
+    s_room = len(s_partners) < cohort.student_capacity[i]
+    m_room = len(m_partners) < cohort.manager_capacity[j]
+    s_worst = min(s_partners, key=lambda c: sv[i, c], default=None)
+    m_worst = min(m_partners, key=lambda r: mv[r, j], default=None)
+    s_wants = s_room or (s_worst is not None and sv[i, j] > sv[i, s_worst])
+    m_wants = m_room or (m_worst is not None and mv[i, j] > mv[m_worst, j])
+    if s_wants and m_wants:
+        return f"The pair blocks this pairing: {s} and {m} would both rather be together."
+    reasons = []
+    if not s_wants and s_worst is not None:
+        reasons.append(
+            f"{s} values {scores.manager_ids[s_worst]} at {sv[i, s_worst]:.2f} "
+            f"and {m} at {sv[i, j]:.2f} (student view)"
+        )
+    if not m_wants and m_worst is not None:
+        reasons.append(
+            f"{m} values {scores.student_ids[m_worst]} at {mv[m_worst, j]:.2f} "
+            f"and {s} at {mv[i, j]:.2f} (manager view)"
+        )
+    return "The pair does not block this stable pairing: " + "; ".join(reasons) + "."
 
 
 def _plain(value: Any) -> Any:

@@ -219,7 +219,7 @@ def test_fixed_pair_forbidden_by_rule_is_infeasible() -> None:
     [
         (
             {"method": "hungarain"},
-            r"parameter 'method' of match: expected one of \{'hungarian', 'maxmin', 'stable'\}, got 'hungarain'.",
+            r"parameter 'method' of match: expected one of \{'best_stable', 'hungarian', 'maxmin', 'stable'\}, got 'hungarain'.",
         ),
         (
             {"proposer": "mentors"},

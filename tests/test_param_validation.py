@@ -58,6 +58,10 @@ def _matching() -> mm.Matching:
     return mm.match(_scores())
 
 
+def _same(call: Callable[[mm.Matching], Call]) -> Call:
+    return call(_matching())
+
+
 def _ratings() -> Any:
     return mm.make_ratings(_matching(), rng=0)
 
@@ -200,11 +204,23 @@ VALID: dict[str, Callable[[Path], Call]] = {
         mm.match,
         {
             "scores": _scores(),
-            "method": "stable",
+            "method": "hungarian",
             "proposer": "managers",
             "fixed": [("s01", "m02")],
+            "previous": [("s02", "m01")],
+            "change_cost": 0.5,
         },
     ),
+    "mentormatch.Matching.diff": lambda _: _same(lambda m: (m.diff, {"other": m})),
+    "mentormatch.Matching.what_if": lambda _: (
+        _matching().what_if,
+        {"force": [("s01", "m01")], "forbid": [("s02", "m02")]},
+    ),
+    "mentormatch.Matching.why_not": lambda _: (
+        _matching().why_not,
+        {"student_id": "s01", "manager_id": "m02"},
+    ),
+    "mentormatch.alternatives": lambda _: (mm.alternatives, {"scores": _scores(), "k": 2}),
     "mentormatch.Matching.blocking_pairs": lambda _: (_matching().blocking_pairs, {}),
     "mentormatch.Matching.summary": lambda _: (_matching().summary, {}),
     "mentormatch.Matching.reasons": lambda _: (_matching().reasons, {}),

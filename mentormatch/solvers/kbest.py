@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import heapq
 import math
-import operator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._validation import (
+    NON_NEGATIVE_INT,
     as_bool_mask,
     as_capacity,
     as_matrix,
-    describe,
-    fail,
+    check_number,
     param_where,
 )
 from mentormatch.solvers.assignment import hungarian
@@ -154,12 +153,7 @@ def k_best(
 
 def _as_count(k: object, owner: str) -> int:
     """``k`` as a non-negative Python int, or an error naming it."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise fail(param_where("k", owner), "a non-negative integer", describe(k))
-    value = operator.index(k)
-    if value < 0:
-        raise fail(param_where("k", owner), "a non-negative integer", describe(k))
-    return value
+    return int(check_number(k, param_where("k", owner), NON_NEGATIVE_INT))
 
 
 def _total(w: NDArray[np.float64], pairs: list[Pair]) -> float:
