@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import inspect
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -495,7 +496,7 @@ class Scores:
     >>> scores
     Scores(3 students x 2 managers; criteria: programme, interests, diversity)
     >>> scores.to_frame().columns.tolist()[:4]
-    ['student_id', 'manager_id', 'total', 'programme']
+    ['student_id', 'manager_id', 'score', 'programme']
     """
 
     total: Array
@@ -574,8 +575,14 @@ class Scores:
         Returns
         -------
         pandas.DataFrame
-            Columns ``student_id``, ``manager_id``, ``total``, one per
-            criterion, ``allowed``, ``student_view`` and ``manager_view``.
+            Columns ``student_id``, ``manager_id``, ``score`` (the total, named
+            as in :attr:`Matching.pairs`), one per criterion, ``allowed``,
+            ``student_view`` and ``manager_view``.
+
+            .. deprecated:: 0.1.0
+               The column ``total`` (the old name of ``score``) is still there
+               at the end; reading it (``frame["total"]``) warns, and it will
+               be removed.
 
         Examples
         --------
@@ -589,7 +596,7 @@ class Scores:
             {
                 "student_id": np.repeat(np.array(self.student_ids, dtype=object), n_m),
                 "manager_id": np.tile(np.array(self.manager_ids, dtype=object), n_s),
-                "total": self.total.ravel(),
+                "score": self.total.ravel(),
             }
         )
         for name, values in self.components.items():
@@ -597,7 +604,8 @@ class Scores:
         frame["allowed"] = self.allowed.ravel()
         frame["student_view"] = self.student_view.ravel()
         frame["manager_view"] = self.manager_view.ravel()
-        return frame
+        frame["total"] = frame["score"]
+        return _ScoreTable(frame)
 
     def __repr__(self) -> str:
         n_s, n_m = self.shape
@@ -618,3 +626,26 @@ class Scores:
             "<tr><th>criterion</th><th>weight</th><th>min</th><th>mean</th><th>max</th></tr>"
             f"{rows}</table>"
         )
+
+
+class _ScoreTable(pd.DataFrame):
+    """The long score table; reading its deprecated column ``total`` warns.
+
+    ``score`` is the name every table uses for a pair's total (the pairs, the
+    report, the CLI); ``total`` stays one release as a copy of it. Frames
+    derived from this one are plain DataFrames.
+    """
+
+    @property
+    def _constructor(self) -> Any:
+        return pd.DataFrame
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str) and key == "total":
+            warnings.warn(
+                "Scores.to_frame(): the column 'total' is now called 'score' (as in "
+                "Matching.pairs); 'total' will be removed",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        return super().__getitem__(key)

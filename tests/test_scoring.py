@@ -564,7 +564,11 @@ def test_to_frame_long_format_matches_arrays() -> None:
     frame = scores.to_frame()
     assert len(frame) == 12
     row = frame[(frame.student_id == "s02") & (frame.manager_id == "m04")].iloc[0]
-    assert row["total"] == scores.total[1, 3]
+    assert row["score"] == scores.total[1, 3]
     assert row["interests"] == scores.components["interests"][1, 3]
+    # The old name of the score column still reads, with a warning.
+    with pytest.warns(DeprecationWarning, match="'total' is now called 'score'"):
+        old = frame["total"]
+    pd.testing.assert_series_equal(old, frame["score"], check_names=False)
     html = scores._repr_html_()
     assert "3 students x 4 managers" in html
