@@ -260,6 +260,35 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
     )
+    # Options several subcommands share, each defined once (argparse parents).
+    files = argparse.ArgumentParser(add_help=False)
+    files.add_argument(
+        "students",
+        metavar="STUDENTS",
+        help="students CSV or .xlsx (id, programme, interests, ...)",
+    )
+    files.add_argument(
+        "managers", metavar="MANAGERS", help="managers CSV or .xlsx (id, unit, interests, ...)"
+    )
+    files.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=None,
+        metavar="CHAR",
+        help="CSV field delimiter: ',' or ';' (detected)",
+    )
+    files.add_argument("--value-sep", default=";", help="separator of several values in a cell")
+    method = argparse.ArgumentParser(add_help=False)
+    method.add_argument(
+        "--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP
+    )
+    scoring = argparse.ArgumentParser(add_help=False)
+    scoring.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
+    scoring.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(
@@ -272,34 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser(
         "check",
         help="list what in two sign-up exports looks wrong (exit 1 if anything)",
-        parents=[debug],
+        parents=[debug, files],
     )
-    k.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
-    k.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
-    k.add_argument(
-        "--delimiter",
-        choices=(",", ";"),
-        default=None,
-        metavar="CHAR",
-        help="CSV field delimiter: ',' or ';' (detected)",
-    )
-    k.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     k.set_defaults(run=_check)
 
     m = sub.add_parser(
-        "match", help="pair the people of two sign-up exports (CSV or .xlsx)", parents=[debug]
+        "match",
+        help="pair the people of two sign-up exports (CSV or .xlsx)",
+        parents=[debug, files, method, scoring, output],
     )
-    m.add_argument(
-        "students",
-        metavar="STUDENTS",
-        help="students CSV or .xlsx (id, programme, interests, ...)",
-    )
-    m.add_argument(
-        "managers", metavar="MANAGERS", help="managers CSV or .xlsx (id, unit, interests, ...)"
-    )
-    m.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
-    m.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
-    m.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
     m.add_argument(
         "--fixed",
         help="CSV or .xlsx of pairs to keep (student_id, manager_id), e.g. an --out file",
@@ -309,49 +319,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="overwrite the --out file (never an input file)"
     )
     m.add_argument("--explain", action="store_true", help="add a one-line reason per pair")
-    m.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
-    )
-    m.add_argument(
-        "--delimiter",
-        choices=(",", ";"),
-        default=None,
-        metavar="CHAR",
-        help="CSV field delimiter: ',' or ';' (detected)",
-    )
-    m.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     m.set_defaults(run=_match)
 
     c = sub.add_parser(
-        "compare", help="compare the methods on two sign-up exports", parents=[debug]
+        "compare",
+        help="compare the methods on two sign-up exports",
+        parents=[debug, files, scoring, output],
     )
-    c.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
-    c.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
     c.add_argument("--methods", default="hungarian,stable,maxmin", help="comma-separated")
-    c.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
-    c.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
-    c.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output format (table)"
-    )
-    c.add_argument(
-        "--delimiter",
-        choices=(",", ";"),
-        default=None,
-        metavar="CHAR",
-        help="CSV field delimiter: ',' or ';' (detected)",
-    )
-    c.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     c.set_defaults(run=_compare)
 
     r = sub.add_parser(
-        "report", help="write a self-contained HTML report to share", parents=[debug]
+        "report",
+        help="write a self-contained HTML report to share",
+        parents=[debug, files, method, scoring],
     )
-    r.add_argument("students", metavar="STUDENTS", help="students CSV or .xlsx")
-    r.add_argument("managers", metavar="MANAGERS", help="managers CSV or .xlsx")
     r.add_argument("--out", required=True, help="the HTML file to write (never overwritten)")
-    r.add_argument("--method", choices=sorted(METHODS), default="hungarian", help=_METHOD_HELP)
-    r.add_argument("--proposer", choices=PROPOSERS, default="students", help=_PROPOSER_HELP)
-    r.add_argument("--weights", help="e.g. programme=0.3,interests=0.4,diversity=0.3")
     r.add_argument(
         "--ratings",
         metavar="FILE",
@@ -362,14 +345,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--personal", action="store_true", help="show age, gender, region and languages"
     )
     r.add_argument("--force", action="store_true", help="replace an existing --out file")
-    r.add_argument(
-        "--delimiter",
-        choices=(",", ";"),
-        default=None,
-        metavar="CHAR",
-        help="CSV field delimiter: ',' or ';' (detected)",
-    )
-    r.add_argument("--value-sep", default=";", help="separator of several values in a cell")
     r.set_defaults(run=_report)
     return parser
 
