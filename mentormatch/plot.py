@@ -47,7 +47,9 @@ def _axes(ax: Axes | None, owner: str) -> Axes:
     """``ax``, or new axes when it is None (matplotlib is imported here, lazily)."""
     plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots()
+        # Constrained layout makes room for labels, colour bars and outside legends,
+        # so that savefig does not clip them.
+        _, ax = plt.subplots(layout="constrained")
         return ax
     from matplotlib.axes import Axes
 
@@ -69,7 +71,7 @@ def score_heatmap(
 ) -> Axes:
     """A student x manager heatmap of the scores, with the chosen pairs marked.
 
-    Forbidden pairs are hatched out.
+    Forbidden pairs are left blank and marked with a grey cross.
 
     Parameters
     ----------
@@ -364,7 +366,7 @@ def evaluation_panels(
     names = ("total", *evaluation.criteria)
     plt = _pyplot()
     if figure is None:
-        figure = plt.figure()
+        figure = plt.figure(layout="constrained")
     from matplotlib.figure import Figure as _Figure
 
     check_instance(figure, _Figure, param_where("figure", owner), "a matplotlib Figure or None")

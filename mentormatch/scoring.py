@@ -445,12 +445,18 @@ class Scorer:
         return view
 
 
+def _read_only(array: Any) -> Any:
+    view = np.asarray(array).view()
+    view.flags.writeable = False
+    return view
+
+
 def _check_component(
     value: ArrayLike, name: str, shape: tuple[int, int], dtype: np.dtype[Any]
 ) -> Array:
     where = f"criterion {name!r}"
     try:
-        array = np.asarray(value, dtype=dtype)
+        array = np.array(value, dtype=dtype)  # a copy: the caller keeps theirs
     except (TypeError, ValueError):
         raise fail(where, "an array of numbers", describe(value)) from None
     if array.shape != shape:
@@ -489,12 +495,22 @@ class Scores:
     forbidden : dict of str to ndarray of bool
         Each active hard rule's mask of the pairs it forbids.
 
+    Notes
+    -----
+    Every array is a read-only view: ``scores.total[0, 0] = 1`` raises
+    ``ValueError``, so no step can change the scores another step reads.
+    Copy one (``scores.total.copy()``) to change it. When a side has no
+    weights or preferences of its own, its view is a view of the very
+    array ``total`` (the same memory, which read-only makes harmless).
+
     Examples
     --------
     >>> import mentormatch as mm
     >>> scores = mm.Scorer().score(mm.make_cohort(3, 2, rng=0))
     >>> scores
     Scores(3 students x 2 managers; criteria: programme, interests, diversity)
+    >>> scores.total.flags.writeable, scores.student_view.flags.writeable
+    (False, False)
     >>> scores.to_frame().columns.tolist()[:4]
     ['student_id', 'manager_id', 'score', 'programme']
     """
@@ -507,6 +523,22 @@ class Scores:
     cohort: Cohort
     weights: dict[str, float]
     forbidden: dict[str, Mask] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Read-only views: the arrays that made them (ours, or a caller's) are untouched.
+        # One view per array, so that a view that is total stays `is total`.
+        seen: dict[int, Any] = {}
+
+        def frozen(array: Any) -> Any:
+            if id(array) not in seen:
+                seen[id(array)] = _read_only(array)
+            return seen[id(array)]
+
+        for name in ("total", "allowed", "student_view", "manager_view"):
+            object.__setattr__(self, name, frozen(getattr(self, name)))
+        for name in ("components", "forbidden"):
+            views = {key: frozen(value) for key, value in getattr(self, name).items()}
+            object.__setattr__(self, name, views)
 
     @property
     def student_ids(self) -> tuple[str, ...]:

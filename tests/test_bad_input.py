@@ -60,3 +60,19 @@ def test_explain_is_linear_in_the_number_of_interests() -> None:
     managers = pd.DataFrame({"id": ["m1"], "unit": ["U"], "interests": [many[::-1]]})
     scores = mm.Scorer().score(mm.Cohort.from_frames(students, managers))
     assert len(scores.explain("s1", "m1").shared_interests) == 20_000
+
+
+def test_scores_arrays_are_read_only_and_leave_the_callers_arrays_alone() -> None:
+    # Used to: scores.total was writable and shared memory with student_view.
+    mine = np.full((4, 4), 0.5)
+
+    def constant(students: pd.DataFrame, managers: pd.DataFrame) -> np.ndarray:
+        return mine
+
+    scores = mm.Scorer(criteria={"constant": constant}).score(mm.make_cohort(4, 4, rng=0))
+    for array in (scores.total, scores.student_view, scores.allowed, *scores.components.values()):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0, 0] = 1
+    mine[0, 0] = 0.0  # the caller's array stays theirs
+    assert mine.flags.writeable
+    assert scores.components["constant"][0, 0] == 0.5
