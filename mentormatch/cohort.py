@@ -1313,6 +1313,9 @@ def _check(cohort: Cohort) -> pd.DataFrame:
             else:
                 first[key] = pos
 
+    # In the order of the files: students first, then by spreadsheet line.
+    order = {"students": 0, "managers": 1}
+    rows.sort(key=lambda r: (order[r[0]], r[2] if r[2] is not None else float("inf")))
     frame = pd.DataFrame(rows, columns=list(CHECK_COLUMNS), dtype=object)
     frame["line"] = pd.array(frame["line"].tolist(), dtype="Int64")
     return frame

@@ -322,6 +322,17 @@ def _read_excel(file: Path, source: str, where: str) -> Table:
 def unescape(text: str) -> str:
     """Undo the spreadsheet-safe escape of :func:`safe_frame` (``'=x`` to ``=x``).
 
+    Parameters
+    ----------
+    text : str
+        A cell as read from a file.
+
+    Returns
+    -------
+    str
+        The cell without one leading ``'`` when what follows would start a
+        formula; otherwise ``text`` unchanged.
+
     Examples
     --------
     >>> from mentormatch.io import unescape
@@ -342,6 +353,16 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Such a cell gets a leading ``'``; :func:`unescape` (applied by every
     reader here) removes it again.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to write.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; numeric, boolean and date columns are unchanged.
 
     Examples
     --------
@@ -371,6 +392,22 @@ def check_target(
     force: bool = False,
 ) -> Path:
     """The path to write to, after checking it is safe to write there.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Where the caller wants to write.
+    param, owner : str
+        The parameter and function that received ``path``, for messages.
+    protect : iterable of str or path-like, default ()
+        Files never to be written over (the inputs).
+    force : bool, default False
+        Allow writing over an existing file that is not in ``protect``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a path.
 
     Raises
     ------
@@ -429,9 +466,21 @@ def write_csv(
 ) -> None:
     """Write a table as UTF-8 CSV, spreadsheet-safe, never over an input file.
 
-    ``path`` may also be an open text stream (then nothing is checked).
-    Other keyword arguments go to :meth:`pandas.DataFrame.to_csv`
-    (``index`` defaults to False).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; text cells are escaped with :func:`safe_frame`.
+    path : str, path-like or text stream
+        Where to write; an open stream is written to without checks.
+    param, owner : str
+        The parameter and function that received ``path``, for messages.
+    protect : iterable of str or path-like, default ()
+        Files never to be written over (the inputs).
+    force : bool, default False
+        Allow writing over an existing file that is not in ``protect``.
+    **kwargs
+        Passed to :meth:`pandas.DataFrame.to_csv` (``index`` defaults to
+        False).
 
     Examples
     --------
@@ -464,6 +513,19 @@ def write_excel(
 
     Needs the optional extra ``excel`` (openpyxl). Every text cell is stored
     as text, never as a formula; list cells are joined with ``"; "``.
+
+    Parameters
+    ----------
+    sheets : mapping of str to pandas.DataFrame
+        Sheet name to table, in order.
+    path : str or path-like
+        Where to write.
+    param, owner : str
+        The parameter and function that received ``path``, for messages.
+    protect : iterable of str or path-like, default ()
+        Files never to be written over (the inputs).
+    force : bool, default False
+        Allow writing over an existing file that is not in ``protect``.
 
     Examples
     --------
@@ -513,6 +575,24 @@ def write_table(
 ) -> None:
     """Write one table as CSV or Excel, by the suffix of ``path``.
 
+    ``.xlsx`` and ``.xlsm`` are Excel (:func:`write_excel`), ``.tsv`` is
+    tab-separated, anything else comma-separated CSV (:func:`write_csv`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : str or path-like
+        Where to write.
+    sheet : str, default "Sheet1"
+        The sheet name, for Excel.
+    param, owner : str
+        The parameter and function that received ``path``, for messages.
+    protect : iterable of str or path-like, default ()
+        Files never to be written over (the inputs).
+    force : bool, default False
+        Allow writing over an existing file that is not in ``protect``.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -536,6 +616,17 @@ _BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069
 
 def for_terminal(text: str) -> str:
     """Text safe to print: control and bidi-override characters escaped.
+
+    Parameters
+    ----------
+    text : str
+        Text from a file (an id, a value).
+
+    Returns
+    -------
+    str
+        ``text`` with each control character (ANSI escapes, new lines, tabs)
+        and each bidirectional override written as a Python escape.
 
     Examples
     --------
