@@ -187,16 +187,16 @@ def _check(args: argparse.Namespace) -> int:
     if not len(findings):
         print("nothing found: the files look ready")
         return 0
-    for row in findings.itertuples(index=False):
-        where = row.side + ("" if pd.isna(row.line) else f" line {row.line}")
-        if row.id is not None:
-            where += f" ({row.id})"
-        if row.column is not None:
-            where += f", {row.column}"
-            if row.value is not None and row.value != "":
-                where += f" {row.value!r}"
-        hint = "" if row.suggestion is None else f"; {row.suggestion}"
-        print(for_terminal(f"{where}: {row.problem}{hint}"))
+    for row in findings.to_dict(orient="records"):
+        where = str(row["side"]) + ("" if pd.isna(row["line"]) else f" line {row['line']}")
+        if row["id"] is not None:
+            where += f" ({row['id']})"
+        if row["column"] is not None:
+            where += f", {row['column']}"
+            if row["value"] is not None and row["value"] != "":
+                where += f" {row['value']!r}"
+        hint = "" if row["suggestion"] is None else f"; {row['suggestion']}"
+        print(for_terminal(f"{where}: {row['problem']}{hint}"))
     print(f"\n{_plural(len(findings), 'finding')}", file=sys.stderr)
     return 1
 
