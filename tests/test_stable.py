@@ -50,38 +50,32 @@ def transposed(inst: Instance) -> Instance:
     return ru.T, pu.T, None if allowed is None else allowed.T, rcap, pcap
 
 
-# The routes through the solver: (prefix, batch, group, by_order) of
-# stable._solve. Tiny prefixes and scan batches make small instances use the
-# scans and the column groups; by_order=False keeps instances whose rows share
-# one order on the general route.
-ROUTES = [
-    None,
-    (0, 1, 1, False),
-    (0, 2, 1, False),
-    (1, 1, 1, False),
-    (1, 3, 2, False),
-    (2, 1, 3, False),
-    (3, 2, 2, False),
-    (16, 16, None, False),
+# Keywords of stable._solve for every route through it: tiny prefixes and
+# scan batches make small instances use the scans, the column groups and the
+# rounds of scans; by_order=False keeps instances whose rows share one order on
+# the general route.
+ROUTES: list[dict[str, Any]] = [
+    {},
+    {"prefix": 0, "batch": 1, "group": 1, "by_order": False, "few": 0},
+    {"prefix": 0, "batch": 2, "group": 1, "by_order": False},
+    {"prefix": 1, "batch": 1, "group": 1, "by_order": False, "few": 1},
+    {"prefix": 1, "batch": 3, "group": 2, "by_order": False},
+    {"prefix": 2, "batch": 1, "group": 3, "by_order": False, "few": 0},
+    {"prefix": 3, "batch": 2, "group": 2, "by_order": False},
+    {"prefix": 16, "batch": 16, "by_order": False},
 ]
 
 
-def solve_by(inst: Instance, route: tuple[int, int, int | None, bool] | None) -> set[Pair]:
-    if route is None:
-        return as_pairs(*solve(inst))
+def solve_by(inst: Instance, route: dict[str, Any]) -> set[Pair]:
     pu, ru, allowed, pcap, rcap = inst
     n, m = pu.shape
-    prefix, batch, group, by_order = route
     rows, cols = stable_module._solve(
         pu,
         ru,
         allowed,
         np.asarray(caps_of(pcap, n), dtype=np.int64),
         np.asarray(caps_of(rcap, m), dtype=np.int64),
-        prefix=prefix,
-        batch=batch,
-        group=group,
-        by_order=by_order,
+        **route,
     )
     return as_pairs(rows, cols)
 

@@ -42,15 +42,18 @@ from tests.strategies import fuzz_examples
 
 MAX_BRUTE_PAIRS = 14
 
-# (prefix, batch, group, by_order) of stable._solve: every route through it.
-ROUTES = [
-    (0, 1, 1, False),
-    (0, 2, 2, False),
-    (1, 1, 1, False),
-    (1, 3, 2, False),
-    (2, 1, 3, False),
-    (16, 16, None, False),
-    (16, 16, None, True),
+# Keywords of stable._solve that make small instances take every route:
+# prefixes of 0-2 columns, scans handing out 1-3, groups of 1-3 columns,
+# rounds of scans down to one waiting row, and with or without the route
+# for rows that share one order.
+ROUTES: list[dict[str, Any]] = [
+    {"prefix": 0, "batch": 1, "group": 1, "by_order": False, "few": 0},
+    {"prefix": 0, "batch": 2, "group": 2, "by_order": False},
+    {"prefix": 1, "batch": 1, "group": 1, "by_order": False, "few": 0},
+    {"prefix": 1, "batch": 3, "group": 2, "by_order": False},
+    {"prefix": 2, "batch": 1, "group": 3, "by_order": False, "few": 1},
+    {"prefix": 16, "batch": 16, "by_order": False},
+    {"prefix": 16, "batch": 16, "by_order": True},
 ]
 
 
@@ -142,19 +145,9 @@ def test_each_side_proposing_gets_its_best_stable_matching(inst: Instance) -> No
 
     row_cap = np.asarray(caps_of(pcap, n), dtype=np.int64)
     col_cap = np.asarray(caps_of(rcap, m), dtype=np.int64)
-    for prefix, batch, group, by_order in ROUTES:
-        route = stable_module._solve(
-            pu,
-            ru,
-            allowed,
-            row_cap,
-            col_cap,
-            prefix=prefix,
-            batch=batch,
-            group=group,
-            by_order=by_order,
-        )
-        assert _pairs(*route) == rows_best, (prefix, batch, group, by_order)
+    for route in ROUTES:
+        found_by = stable_module._solve(pu, ru, allowed, row_cap, col_cap, **route)
+        assert _pairs(*found_by) == rows_best, route
 
 
 def _random_matching(inst: Instance, seed: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

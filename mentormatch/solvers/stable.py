@@ -5,43 +5,62 @@ together than with the partners they were given. Rows propose, columns hold
 their best offers. Capacities make it many-to-one (or many-to-many), and the
 ``allowed`` mask gives incomplete preference lists.
 
-The preference lists are never sorted. Each row is first handed a short
-prefix of its list (its best few columns, found by one vectorised selection
-over all rows), and proposes down it one column at a time. A row that has
-used up its prefix and still has room finds its next proposal by a *scan*:
-one pass of numpy over its row that picks, among the columns that would
-accept it now, the one it likes best. Every column it passes over would
-reject it, and would go on rejecting it, since a column's worst held offer
-only ever improves; so the scan makes, in one step, all the proposals that
-deferred acceptance would have made one by one and seen rejected. The order
-in which proposals are made does not change the outcome of deferred
-acceptance, so the result is the proposer-optimal stable matching, exactly.
+The preference lists are never sorted. Two routes, both exact:
 
-Why it terminates, and in how much work. Every proposal is a (row, column)
-pair that has not been proposed before: a prefix is walked forwards, and a
-scan never returns a column the row holds (those are excluded) or has
-proposed to (that column rejected or displaced the row, so it holds as many
-rows it prefers as it has places, and its worst held offer has only risen
-since). Hence at most ``n_rows * n_cols`` proposals, each costing O(1) (a
-logarithm when a column with room for several keeps a heap) or, for a scan,
-O(n_cols). A scan that finds nothing retires its row for good, for the same
-reason. The numpy routines called are selections (``partition``,
-``argpartition``: introselect, linear in the worst case), ``lexsort``,
+* **Rows that share one order.** When every row's list follows one order of
+  the columns (every row ranks the columns alike, or all utilities are
+  equal), the stable matching is unique and the columns, in that order, each
+  take their favourite rows among those with places left: one vectorised
+  pass over the rows per column (see :func:`_by_columns_in_order`). Deferred
+  acceptance would make about ``n_rows * n_cols / 2`` proposals here, almost
+  all rejected. The order is found from row 0 and checked against every row
+  in one pass, which turns most other inputs down at their second row.
+* **Deferred acceptance, by prefixes and scans.** Each row is first handed a
+  short prefix of its list (its best few columns, from one vectorised
+  selection over all rows) and proposes down it one column at a time. A row
+  that has used up its prefix and still has room is given a new one by a
+  *scan*: one numpy pass over its row that keeps the columns that would
+  accept it now and hands out its favourites among them. Every column left
+  out would reject it, and would go on rejecting it, since a column's worst
+  held offer only ever improves; so a scan makes at once all the proposals
+  that deferred acceptance would have made one by one and seen rejected. The
+  rows that run out while many others do (more rows than places) are scanned
+  together in rounds; the others one at a time. The order of proposals does
+  not change the outcome of deferred acceptance, so the result is the
+  proposer-optimal stable matching, as the textbook algorithm gives it.
+
+Why every route terminates. The first makes one pass per column. In the
+second, every proposal is a (row, column) pair never proposed before: a
+prefix is walked forwards, and a scan hands out only columns that would
+accept the row when it scans, which excludes those the row holds (left out
+explicitly) and those it has proposed to (such a column rejected or
+displaced the row, so it holds as many rows it prefers as it has places, and
+its worst held offer has only risen since). Hence at most
+``n_rows * n_cols`` proposals, each costing O(1) (a logarithm when a column
+with room for several keeps a heap); each scan costs O(n_cols) and is followed
+by a proposal, or finds nothing and retires its row for good (for the same
+reason), and the rounds of scans are at most ``_ROUNDS``. The numpy routines
+called are selections (``partition``, ``argpartition``: introselect, linear
+in the worst case), sorts of short arrays (``argsort``, ``lexsort``),
 ``argmax`` and elementwise operations: none iterates to a tolerance, so none
 can loop.
 
-On random preferences a row makes about ln(n_cols) proposals and almost all
-come from its prefix. When the rows agree on their rankings (or all
-utilities are equal) deferred acceptance needs about ``n_rows**2 / 2``
-proposals, almost all rejected, and when there are more rows than places most
-rows are rejected by every column: the scans then make those rejections at
-numpy speed, and only the accepted proposals cost a pass of Python.
+Work and memory. On random preferences a row makes about ln(n_cols)
+proposals, almost all from its prefix: well under one ``np.argsort`` of the
+utilities. With more rows than places, most rows are rejected by every
+column: the scans make those rejections at numpy speed, and only the
+accepted proposals cost Python. Beyond its inputs, a call holds at most one
+array of their size per item of this list: the shared-order route's
+transposed ``receiver_utility``; a copy of ``proposer_utility`` with -inf
+where ``allowed`` forbids; C-ordered copies of inputs that are not (a
+transposed view, when the columns propose).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -64,6 +83,15 @@ _MAX_GROUP = 16
 # accepted the row when it scanned; they are tried in order, so a row that is
 # displaced again needs no new scan while some of them still would.
 _SCAN_BATCH = 16
+
+# Rows that run out of prefix wait and are scanned together, in rounds, while
+# at least _FEW_ROWS of them wait, the last round placed rows for at least a
+# quarter of those it started with, and for at most _ROUNDS rounds; after that
+# each row scans at once. Rounds help when many rows run out together (more
+# rows than places), and cost a pass over their rows each when the rows rank
+# alike and most of the proposals in a round fail.
+_FEW_ROWS = 16
+_ROUNDS = 8
 
 _NEG_INF = float("-inf")
 
@@ -141,17 +169,21 @@ def gale_shapley(
 
     Notes
     -----
-    Each row proposes first down a short prefix of its preference list
-    (its best few columns, from one vectorised selection over all rows),
-    then by scans: one numpy pass over the row finds the column it likes
-    best among those that would accept it now, which makes at once all the
-    proposals that would have been rejected on the way. A column's worst
-    held offer only improves, so a column that rejects a row once rejects it
-    for good: no proposal is made twice, and the order of proposals does not
-    change the outcome of deferred acceptance. A proposal costs O(1) (a
-    logarithm for a column with room for several, which keeps its offers in
-    a heap), a scan O(n_cols); each row scans at most once per accepted
-    proposal, plus once when nothing is left for it.
+    When every row's list follows one order of the columns (the rows rank
+    the columns alike, or all utilities are equal) the stable matching is
+    unique, and the columns take their favourite rows in that order, one
+    vectorised pass each. Otherwise each row proposes first down a short
+    prefix of its list (from one vectorised selection over all rows), then
+    down prefixes handed out by scans: one numpy pass over the row keeps the
+    columns that would accept it now, which makes at once all the proposals
+    that would have been rejected on the way. A column's worst held offer
+    only improves, so a column that rejects a row once rejects it for good:
+    no proposal is made twice, and the order of proposals does not change
+    the outcome of deferred acceptance. A proposal costs O(1) (a logarithm
+    for a column with room for several, which keeps its offers in a heap),
+    a scan O(n_cols); a row scans at most once per proposal it then makes,
+    plus once when nothing is left for it. The module docstring says why
+    every route terminates.
 
     References
     ----------
@@ -207,14 +239,16 @@ def _solve(
     batch: int = _SCAN_BATCH,
     group: int | None = None,
     by_order: bool = True,
+    few: int = _FEW_ROWS,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """:func:`gale_shapley` on checked inputs.
 
     The keywords exist for the tests, which make small instances take every
     route: ``prefix`` and ``batch`` are the longest prefix handed out first
     and by a scan, ``group`` the size of the column groups (see
-    :func:`_group_size`), and ``by_order=False`` skips the route for rows that
-    share one order.
+    :func:`_group_size`), ``by_order=False`` skips the route for rows that
+    share one order, and ``few`` is the fewest waiting rows scanned together
+    after the first round (0: rounds until no row waits, or _ROUNDS).
     """
     n_rows, n_cols = pu.shape
     if n_rows == 0 or n_cols == 0:
@@ -231,9 +265,9 @@ def _solve(
     lists = _Prefixes(values, ru, prefix, group)
     scanner = _Scanner(values, ru, col_cap, lists, batch, mask is not None)
     if np.all(row_cap == 1) and np.all(col_cap == 1):
-        rows, cols = _one_to_one(lists, scanner, n_rows, n_cols)
+        rows, cols = _one_to_one(lists, scanner, n_rows, n_cols, few)
     else:
-        rows, cols = _with_capacities(lists, scanner, row_cap.tolist(), col_cap.tolist())
+        rows, cols = _with_capacities(lists, scanner, row_cap.tolist(), col_cap.tolist(), few)
     rows_arr = np.asarray(rows, dtype=np.intp)
     cols_arr = np.asarray(cols, dtype=np.intp)
     ranked = np.lexsort((cols_arr, rows_arr))
@@ -436,7 +470,9 @@ def _top_prefixes(
     counts = np.bincount(rows, minlength=n_rows)
     rank = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
     short = rank < k
-    complete = (cut == -np.inf) & (outside == -np.inf) & (counts <= k)
+    # A pool with fewer than k finite values holds every group with a finite
+    # maximum, so the row's whole list is in it.
+    complete = (cut == -np.inf) & (counts <= k)
     return rows[short].astype(np.intp), cols[short].astype(np.intp), complete
 
 
@@ -519,9 +555,38 @@ class _Scanner:
         lists.end[i] = len(lists.cols)
         return False
 
+    def scan_rows(self, rows: list[int], holding: list[list[int]] | None = None) -> None:
+        """:meth:`scan` for many rows at once, in vectorised passes over blocks of rows.
+
+        ``holding[i]``, when given, lists the columns row ``i`` holds.
+        """
+        lists = self.lists
+        n_cols = self.values.shape[1]
+        step = max(1, 2**20 // n_cols)
+        for lo in range(0, len(rows), step):
+            part = rows[lo : lo + step]
+            index = np.asarray(part, dtype=np.intp)
+            r = self.ru[index]
+            accepts = (r > self.worst) | ((r == self.worst) & (self.worst_row > index[:, None]))
+            vals = np.where(accepts, self.values[index], -np.inf)
+            if holding is not None:
+                for t, i in enumerate(part):
+                    vals[t, holding[i]] = -np.inf
+            local, cols, complete = _top_prefixes(vals, self.k)
+            counts = np.bincount(local, minlength=len(part))
+            starts = len(lists.cols) + np.cumsum(counts) - counts
+            lists.cols.extend(cols.tolist())
+            lists.rvals.extend(self.ru[index[local], cols].tolist())
+            for i, start, count, whole in zip(
+                part, starts.tolist(), counts.tolist(), complete.tolist(), strict=True
+            ):
+                lists.pos[i] = start
+                lists.end[i] = start + count
+                lists.done[i] = whole
+
 
 def _one_to_one(
-    lists: _Prefixes, scanner: _Scanner, n_rows: int, n_cols: int
+    lists: _Prefixes, scanner: _Scanner, n_rows: int, n_cols: int, few: int
 ) -> tuple[list[int], list[int]]:
     """Deferred acceptance when every capacity is 1."""
     cols, rvals, pos, end, done = lists.cols, lists.rvals, lists.pos, lists.end, lists.done
@@ -529,43 +594,66 @@ def _one_to_one(
     held_val = [0.0] * n_cols
     # Columns whose holder changed since the scanner last heard.
     changed: list[int] = []
-    for start in range(n_rows):
-        # A rejected holder proposes next at once: the chain ends when someone
-        # lands on a free column or has nothing left to propose.
-        i = start
-        while True:
-            p = pos[i]
-            if p == end[i]:
-                if done[i]:
-                    break
-                if changed:
-                    scanner.update(
-                        changed, [held_val[j] for j in changed], [held[j] for j in changed]
-                    )
-                    changed = []
-                if scanner.scan(i):
-                    break
+    # The first time round, a row that runs out of prefix waits, and the
+    # waiting rows are then scanned together; after that a row scans at once.
+    starts: Sequence[int] = range(n_rows)
+    waiting: list[int] = []
+    defer = True
+    rounds = accepted = 0
+    while True:
+        for start in starts:
+            # A rejected holder proposes next at once: the chain ends when
+            # someone lands on a free column or has nothing left to propose.
+            i = start
+            while True:
                 p = pos[i]
-            pos[i] = p + 1
-            j = cols[p]
-            v = rvals[p]
-            h = held[j]
-            if h >= 0:
-                w = held_val[j]
-                if v < w or (v == w and i > h):
-                    continue
-            held[j] = i
-            held_val[j] = v
-            changed.append(j)
-            if h < 0:
-                break
-            i = h
+                if p == end[i]:
+                    if done[i]:
+                        break
+                    if defer:
+                        waiting.append(i)
+                        break
+                    if changed:
+                        scanner.update(
+                            changed, [held_val[j] for j in changed], [held[j] for j in changed]
+                        )
+                        changed = []
+                    if scanner.scan(i):
+                        break
+                    p = pos[i]
+                pos[i] = p + 1
+                j = cols[p]
+                v = rvals[p]
+                h = held[j]
+                if h >= 0:
+                    w = held_val[j]
+                    if v < w or (v == w and i > h):
+                        continue
+                held[j] = i
+                held_val[j] = v
+                changed.append(j)
+                accepted += 1
+                if h < 0:
+                    break
+                i = h
+        if not waiting:
+            break
+        scanner.update(changed, [held_val[j] for j in changed], [held[j] for j in changed])
+        changed = []
+        scanner.scan_rows(waiting)
+        rounds += 1
+        # A round in which few rows found a place is a sign that the rows rank
+        # alike and keep meeting the same columns: scan one at a time then.
+        productive = 4 * accepted >= len(starts)
+        defer = productive and len(waiting) >= few and rounds < _ROUNDS
+        accepted = 0
+        starts, waiting = waiting, []
     matched_cols = [j for j in range(n_cols) if held[j] >= 0]
     return [held[j] for j in matched_cols], matched_cols
 
 
 def _with_capacities(
-    lists: _Prefixes, scanner: _Scanner, row_cap: list[int], col_cap: list[int]
+    lists: _Prefixes, scanner: _Scanner, row_cap: list[int], col_cap: list[int], few: int
 ) -> tuple[list[int], list[int]]:
     """Deferred acceptance with any non-negative capacities."""
     cols, rvals, pos, end, done = lists.cols, lists.rvals, lists.pos, lists.end, lists.done
@@ -593,42 +681,64 @@ def _with_capacities(
         scanner.update(changed, worst, worst_row)
         changed.clear()
 
-    for start in range(n_rows):
-        # A row is on the stack while it has a free place and something left
-        # to propose; a row that gets a place back is pushed again.
-        stack = [start]
-        while stack:
-            i = stack.pop()
-            many = row_cap[i] > 1
-            while free[i] > 0:
-                p = pos[i]
-                if p == end[i]:
-                    if done[i]:
-                        break
-                    if changed:
-                        sync()
-                    if scanner.scan(i, holding[i] if many else None):
-                        break
+    # As in _one_to_one, rows that run out of prefix the first time round are
+    # scanned together.
+    starts: Sequence[int] = range(n_rows)
+    waiting: list[int] = []
+    defer = True
+    rounds = accepted = 0
+    while True:
+        for start in starts:
+            # A row is on the stack while it has a free place and something
+            # left to propose; a row that gets a place back is pushed again.
+            stack = [start]
+            while stack:
+                i = stack.pop()
+                many = row_cap[i] > 1
+                while free[i] > 0:
                     p = pos[i]
-                pos[i] = p + 1
-                j = cols[p]
-                offer = (rvals[p], -i)
-                heap = held[j]
-                if len(heap) < col_cap[j]:
-                    heapq.heappush(heap, offer)
-                elif heap and offer > heap[0]:
-                    h = -heapq.heapreplace(heap, offer)[1]
-                    free[h] += 1
-                    if row_cap[h] > 1:
-                        holding[h].remove(j)
-                    if free[h] == 1:
-                        stack.append(h)
-                else:
-                    continue
-                free[i] -= 1
-                if many:
-                    holding[i].append(j)
-                changed.append(j)
+                    if p == end[i]:
+                        if done[i]:
+                            break
+                        if defer:
+                            waiting.append(i)
+                            break
+                        if changed:
+                            sync()
+                        if scanner.scan(i, holding[i] if many else None):
+                            break
+                        p = pos[i]
+                    pos[i] = p + 1
+                    j = cols[p]
+                    offer = (rvals[p], -i)
+                    heap = held[j]
+                    if len(heap) < col_cap[j]:
+                        heapq.heappush(heap, offer)
+                    elif heap and offer > heap[0]:
+                        h = -heapq.heapreplace(heap, offer)[1]
+                        free[h] += 1
+                        if row_cap[h] > 1:
+                            holding[h].remove(j)
+                        if free[h] == 1:
+                            stack.append(h)
+                    else:
+                        continue
+                    free[i] -= 1
+                    if many:
+                        holding[i].append(j)
+                    changed.append(j)
+                    accepted += 1
+        if not waiting:
+            break
+        sync()
+        scanner.scan_rows(waiting, holding)
+        rounds += 1
+        # A round in which few rows found a place is a sign that the rows rank
+        # alike and keep meeting the same columns: scan one at a time then.
+        productive = 4 * accepted >= len(starts)
+        defer = productive and len(waiting) >= few and rounds < _ROUNDS
+        accepted = 0
+        starts, waiting = waiting, []
     rows_out: list[int] = []
     cols_out: list[int] = []
     for j, heap in enumerate(held):
