@@ -27,7 +27,7 @@ import pandas as pd
 from numpy.typing import DTypeLike, NDArray
 
 from mentormatch._arrays import codes, incidence, row_blocks
-from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of
+from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of, vocabulary_key
 from mentormatch._validation import (
     NON_NEGATIVE,
     POSITIVE,
@@ -322,9 +322,17 @@ def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArr
     where = param_where("related", "interests")
     if not isinstance(related, pd.DataFrame):
         raise fail(where, "a pandas DataFrame", describe(related))
-    names = list(vocabulary)
+    # Labels compare as the cohort's values do: without regard to case or spaces.
+    names = [vocabulary_key(str(name)) for name in vocabulary]
+    keyed = related.copy()
+    keyed.index = pd.Index([vocabulary_key(str(label)) for label in related.index])
+    keyed.columns = pd.Index([vocabulary_key(str(label)) for label in related.columns])
+    for axis in (keyed.index, keyed.columns):
+        if axis.has_duplicates:
+            twice = axis[axis.duplicated()][0]
+            raise fail(where, "one row and one column per interest", f"{twice!r} twice")
     try:
-        table = related.reindex(index=names, columns=names).to_numpy(dtype=np.float64)
+        table = keyed.reindex(index=names, columns=names).to_numpy(dtype=np.float64)
     except (TypeError, ValueError):
         raise fail(where, "a table of numbers in [0, 1]", "a table holding text") from None
     values: NDArray[np.float64] = np.nan_to_num(table, nan=0.0)

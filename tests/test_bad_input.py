@@ -76,3 +76,22 @@ def test_scores_arrays_are_read_only_and_leave_the_callers_arrays_alone() -> Non
     mine[0, 0] = 0.0  # the caller's array stays theirs
     assert mine.flags.writeable
     assert scores.components["constant"][0, 0] == 0.5
+
+
+def test_related_table_labels_compare_like_the_cohorts_values() -> None:
+    related = pd.DataFrame({"Klimat": [0.8]}, index=["DEMOKRATI"])
+    students = pd.DataFrame({"id": ["s1"], "programme": ["P"], "interests": ["demokrati"]})
+    managers = pd.DataFrame({"id": ["m1"], "unit": ["U"], "interests": ["klimat"]})
+    cohort = mm.Cohort.from_frames(students, managers)
+    scores = mm.Scorer(options={"interests": {"related": related}}).score(cohort)
+    assert scores.components["interests"][0, 0] > 0
+    twice = pd.DataFrame({"klimat": [0.5, 0.5]}, index=["Demokrati", "demokrati"])
+    with pytest.raises(InvalidInputError, match=r"'related'.*'demokrati' twice"):
+        mm.Scorer(options={"interests": {"related": twice}}).score(cohort)
+
+
+def test_summary_is_float() -> None:
+    # Used to: an object Series.
+    summary = mm.match(mm.Scorer().score(mm.make_cohort(4, 3, rng=0))).summary()
+    assert summary.dtype == np.float64
+    assert summary["n_pairs"] == 3.0

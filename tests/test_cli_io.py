@@ -306,3 +306,16 @@ def test_python_dash_m_mentormatch() -> None:
         check=True,
     )
     assert result.stdout.strip() == f"mentormatch {mm.__version__}"
+
+
+def test_explain_names_the_blocking_pairs(capsys: pytest.CaptureFixture[str]) -> None:
+    # Used to: blocking pairs were counted but never named.
+    pairing = mm.match(mm.Scorer().score(mm.make_cohort(8, 8, rng=2026)))
+    expected = pairing.blocking_pairs()
+    assert len(expected) > 0
+    from mentormatch.cli import _print_pairing
+
+    _print_pairing(pairing, "table", explain=True)
+    out = capsys.readouterr().out
+    for student, manager in expected.itertuples(index=False):
+        assert f"blocking pair: {student} and {manager} would both rather" in out
