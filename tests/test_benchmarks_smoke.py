@@ -172,6 +172,28 @@ def test_stable_answers_have_no_blocking_pair(smallest: Smallest) -> None:
         assert peer["same_pairs"] == "True"  # the proposer-optimal stable matching is unique
 
 
+def test_best_stable_and_k_best_beside_their_yardsticks(smallest: Smallest) -> None:
+    rows, _, _ = smallest
+    solve = [r for r in rows if r["stage"] == "solve"]
+    best = [r for r in solve if r["method"] == "best_stable"]
+    assert {r["case"] for r in best} >= {"uniform", "cohort", "capacities", "forbidden"}
+    for row in best:
+        assert row["ours"] == "gale_shapley"
+        assert _number(row, "blocking") == 0
+        proposer_optimal = next(
+            r for r in solve if r["case"] == row["case"] and r["method"] == "gale_shapley"
+        )
+        # Every stable matching pairs the same people (rural hospitals).
+        assert _number(row, "pairs") == _number(proposer_optimal, "pairs")
+        # The proposers' utilities are the case's weights; the proposer-optimal
+        # matching is best for them, best_stable (both sides' sum) cannot beat it.
+        assert _number(row, "total") <= _number(proposer_optimal, "total") + 1e-9
+    kbest = next(r for r in solve if r["method"] == "k_best")
+    hungarian = next(r for r in solve if r["case"] == "uniform" and r["method"] == "hungarian")
+    assert _number(kbest, "total") == pytest.approx(_number(hungarian, "total"))
+    assert any(r["method"] == "hungarian_k" and r["ours"] == "k_best" for r in solve)
+
+
 def test_match_agrees_with_its_bare_solver(smallest: Smallest) -> None:
     rows, _, _ = smallest
     match = {r["method"]: r for r in rows if r["stage"] == "match"}
@@ -202,6 +224,7 @@ def test_a_missing_peer_is_skipped_with_a_note(
     )
     monkeypatch.setattr(bench.peers, "METHODS", absent)
     rows, printed = _run(bench, tmp_path, ["--stages", "solve", "--cases", "uniform", "--no-plot"])
-    assert {r["role"] for r in rows} == {"ours", "yardstick"}
+    # best_stable is a variant of ours (beside gale_shapley), not a peer.
+    assert {r["role"] for r in rows} == {"ours", "variant", "yardstick"}
     for peer in ("scipy", "lapjv", "nx_full", "nx_blossom", "matching"):
         assert f"skipped {peer}: not installed" in printed

@@ -22,7 +22,7 @@ from scipy.sparse import csr_array, vstack
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 import mentormatch as mm
-from mentormatch.solvers import gale_shapley, hungarian, maxmin
+from mentormatch.solvers import best_stable, gale_shapley, hungarian, k_best, maxmin
 from mmbench.cases import MIB, STABLE_ONLY, Floats, Pairs, Problem, Thunk
 
 
@@ -133,6 +133,55 @@ def _ours_gale_shapley(p: Problem) -> Prepared:
         ),
         _as_pairs,
     )
+
+
+def _ours_best_stable(p: Problem) -> Prepared:
+    # The default objective, the sum of both utilities: with the case's weights
+    # (the proposers' utilities) the proposer-optimal matching would always win
+    # and the minimum cut would have nothing to do.
+    return _ready(
+        lambda: best_stable(
+            p.proposer_utility,
+            p.receiver_utility,
+            allowed=p.allowed,
+            proposer_capacity=p.row_capacity,
+            receiver_capacity=p.col_capacity,
+        ),
+        _as_pairs,
+    )
+
+
+#: How many matchings the k-best methods are asked for.
+K_BEST = 10
+
+
+def _first(result: Any) -> Pairs:
+    return _as_pairs(result[0])
+
+
+def _ours_k_best(p: Problem) -> Prepared:
+    return _ready(lambda: k_best(p.weights, K_BEST, allowed=p.allowed), _first)
+
+
+def _hungarian_k_times(p: Problem) -> Prepared:
+    def run() -> object:
+        return [hungarian(p.weights, allowed=p.allowed) for _ in range(K_BEST)]
+
+    return _ready(run, _first)
+
+
+def _munkres_k_best(p: Problem) -> Prepared:
+    import munkres
+
+    matrix = p.weights.tolist()
+
+    def decode(result: Any) -> Pairs:
+        pairs = sorted(result[0].pairs)
+        rows = np.asarray([r for r, _ in pairs], np.intp)
+        cols = np.asarray([c for _, c in pairs], np.intp)
+        return rows, cols
+
+    return _ready(lambda: munkres.k_best(matrix, K_BEST, maximize=True), decode)
 
 
 def _scipy(p: Problem) -> Prepared:
@@ -534,6 +583,53 @@ METHODS: tuple[Method, ...] = (
         "ours",
         "mentormatch.solvers.gale_shapley (rows propose)",
         _ours_gale_shapley,
+    ),
+    Method(
+        "best_stable",
+        "solve",
+        "variant",
+        "mentormatch.solvers.best_stable: the stable matching of largest sum of both "
+        "utilities, by rotations and a minimum cut",
+        _ours_best_stable,
+        ours="gale_shapley",
+        max_n=4000,
+        why_capped="sorts both sides' lists in full and walks every rotation in Python: "
+        "several seconds at 4000",
+        never=("two_sided", "unbinding"),
+    ),
+    Method(
+        "k_best",
+        "solve",
+        "ours",
+        f"mentormatch.solvers.k_best(weights, {K_BEST}) (Murty's partitioning on hungarian)",
+        _ours_k_best,
+        only=("uniform",),
+        max_n=200,
+        why_capped="the issue's size; about k * n calls of hungarian",
+    ),
+    Method(
+        "hungarian_k",
+        "solve",
+        "yardstick",
+        f"{K_BEST} calls of mentormatch.solvers.hungarian: the cost of k independent solves",
+        _hungarian_k_times,
+        ours="k_best",
+        only=("uniform",),
+        max_n=200,
+        why_capped="beside k_best",
+    ),
+    Method(
+        "munkres_k_best",
+        "solve",
+        "peer",
+        f"munkres.k_best(matrix, {K_BEST}, maximize=True) (munkres 3.0.0, Murty)",
+        _munkres_k_best,
+        ours="k_best",
+        module="munkres",
+        distributions=("munkres",),
+        only=("uniform",),
+        max_n=200,
+        why_capped="about 20 to 50 s a call at 200 here",
     ),
     Method(
         "matching",

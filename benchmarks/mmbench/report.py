@@ -215,6 +215,17 @@ def _maxmin(rows: Sequence[Row]) -> tuple[str, bool] | None:
     )
 
 
+def _k_best(rows: Sequence[Row]) -> tuple[str, bool] | None:
+    peer = _find(rows, "solve", "uniform", 200, "munkres_k_best")
+    if peer is None or math.isnan(peer.ratio):
+        return None
+    return (
+        f"k_best takes {peer.ratio:.3f}x munkres's k_best ({_seconds(peer.time_s)} for "
+        "munkres; target <= 0.1x)",
+        peer.ratio <= 0.1,
+    )
+
+
 def _stable_cliff(case: str, n: int, times: float) -> Check:
     """gale_shapley on ``case`` at ``n``: within ``times`` one argsort and 3 arrays of memory."""
 
@@ -307,6 +318,12 @@ TARGETS = (
         f"{_RUN} --stages solve --cases all_equal --sizes 6000 --methods gale_shapley,argsort "
         "--repeats 5",
         _stable_cliff("all_equal", 6000, 3),
+    ),
+    Target(
+        "k_best (k = 10) within 0.1x munkres 3.0.0's k_best, uniform 200 x 200",
+        f"{_RUN} --stages solve --cases uniform --sizes 200 "
+        "--methods k_best,hungarian_k,munkres_k_best --repeats 3",
+        _k_best,
     ),
     Target(
         "maxmin within 1.5x hungarian's time, uniform 4000 x 4000",
@@ -445,6 +462,9 @@ COLOURS = (
     (("matching",), "tab:olive"),
     (("argsort", "np_full"), "tab:gray"),
     (("score_f32",), "tab:cyan"),
+    (("best_stable", "k_best"), "tab:pink"),
+    (("hungarian_k",), "tab:gray"),
+    (("munkres_k_best",), "tab:orange"),
 )
 LINE_STYLES = {"ours": "-", "variant": "-", "reference": "-.", "peer": "--", "yardstick": ":"}
 

@@ -68,6 +68,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -364,10 +365,10 @@ class _Lattice:
     ru: NDArray[np.float64]
     mask: NDArray[np.bool_] | None
     ok: NDArray[np.bool_]
-    rowrank: NDArray[np.int64]
-    colrank: NDArray[np.int64]
-    row_order: NDArray[np.intp]
-    col_order: NDArray[np.intp]
+    rowrank: NDArray[np.signedinteger[Any]]
+    colrank: NDArray[np.signedinteger[Any]]
+    row_order: NDArray[np.signedinteger[Any]]
+    col_order: NDArray[np.signedinteger[Any]]
     crow_orig: NDArray[np.intp]
     crow_copy: NDArray[np.intp]
     ccol_orig: NDArray[np.intp]
@@ -386,7 +387,7 @@ class _Lattice:
 
 def _ranks(
     values: NDArray[np.float64], ok: NDArray[np.bool_], axis: int
-) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]]]:
     """Each entry's 0-based position in its row's (axis 1) or column's (axis 0) strict list.
 
     Higher values first, ties towards the lower index (a stable sort), the
@@ -395,11 +396,15 @@ def _ranks(
     """
     keyed = np.where(ok, -values, np.inf)
     order = np.argsort(keyed, axis=axis, kind="stable")
-    ranks = np.empty(values.shape, dtype=np.int64)
-    positions = np.arange(values.shape[axis], dtype=np.int64)
+    # 32-bit ranks halve the memory of the two n x m rank matrices; every
+    # product formed from them (a rank times a number of copies) stays below
+    # n * m, so they are exact while the matrix has fewer than 2**31 entries.
+    dtype = np.int32 if values.size < 2**31 else np.int64
+    ranks = np.empty(values.shape, dtype=dtype)
+    positions = np.arange(values.shape[axis], dtype=dtype)
     positions = positions[None, :] if axis == 1 else positions[:, None]
     np.put_along_axis(ranks, order, np.broadcast_to(positions, values.shape), axis=axis)
-    return ranks, order.astype(np.intp, copy=False)
+    return ranks, order.astype(dtype, copy=False)
 
 
 def _build(
@@ -813,7 +818,9 @@ def _exact_integers(values: list[float]) -> list[int]:
     return [num * (den // d) for num, d in ratios]
 
 
-def _stated_ranks(lat: _Lattice) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _stated_ranks(
+    lat: _Lattice,
+) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]]]:
     """Both sides' ranks within the ``allowed`` lists, as stated (0 = first choice).
 
     The structural ranks also leave out partners with no capacity; the ranks
