@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["codes", "incidence", "row_blocks"]
+__all__ = ["codes", "incidence", "overlap", "paired_overlap", "row_blocks"]
 
 
 def codes(values: Sequence[Any], vocabulary: dict[Any, int]) -> NDArray[np.intp]:
@@ -29,6 +29,36 @@ def incidence(sets: Sequence[Sequence[Any]], vocabulary: dict[Any, int]) -> NDAr
     )
     matrix[rows, cols] = True
     return matrix
+
+
+def overlap(
+    left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]], dtype: Any = np.float64
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """How many items each set of ``left`` shares with each set of ``right``.
+
+    Returns the ``(len(left), len(right))`` counts and the two sides' set
+    sizes, all of ``dtype``: one product of the two incidence matrices, exact
+    while a count fits the dtype's integers (2**24 for float32; sets here hold
+    a handful of items).
+    """
+    vocabulary: dict[Any, int] = {}
+    for items in (*left, *right):
+        codes(items, vocabulary)
+    a = incidence(left, vocabulary).astype(dtype)
+    b = incidence(right, vocabulary).astype(dtype)
+    return a @ b.T, a.sum(1), b.sum(1)
+
+
+def paired_overlap(
+    left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]]
+) -> NDArray[np.int64]:
+    """How many items ``left[k]`` shares with ``right[k]``, for each k (aligned pairs)."""
+    vocabulary: dict[Any, int] = {}
+    for items in (*left, *right):
+        codes(items, vocabulary)
+    both = incidence(left, vocabulary) & incidence(right, vocabulary)
+    counts: NDArray[np.int64] = both.sum(1, dtype=np.int64)
+    return counts
 
 
 def row_blocks(n_rows: int, n_cols: int, size: int = 1 << 16) -> Iterator[slice]:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import DTypeLike, NDArray
 
-from mentormatch._arrays import codes, incidence, row_blocks
+from mentormatch._arrays import codes, incidence, overlap, row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of, vocabulary_key
 from mentormatch._validation import (
     NON_NEGATIVE,
@@ -522,14 +522,9 @@ def _set_difference(
     left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]]
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """1 - Jaccard of two lists of sets, and where both sets are non-empty."""
-    vocabulary: dict[Any, int] = {}
-    for items in (*left, *right):
-        codes(items, vocabulary)
-    a = incidence(left, vocabulary).astype(np.float64)
-    b = incidence(right, vocabulary).astype(np.float64)
-    inter = a @ b.T
-    union = a.sum(1)[:, None] + b.sum(1)[None, :] - inter
-    known = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+    inter, size_l, size_r = overlap(left, right)
+    union = size_l[:, None] + size_r[None, :] - inter
+    known = (size_l > 0)[:, None] & (size_r > 0)[None, :]
     return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from mentormatch._arrays import row_blocks
+from mentormatch._arrays import paired_overlap, row_blocks
 from mentormatch._catalogue import discipline_of
 from mentormatch._validation import check_option, describe, fail, is_missing, param_where
 from mentormatch.scoring import Scores
@@ -162,7 +162,7 @@ def summary(matching: Matching) -> pd.Series:
     figures["programme_unit_entropy"] = float(stats.entropy(share, base=2)) if n else 0.0
     s_interests = cohort.column("students", "interests")[rows]
     m_interests = cohort.column("managers", "interests")[cols]
-    shared = [bool(set(a) & set(b)) for a, b in zip(s_interests, m_interests, strict=True)]
+    shared = paired_overlap(list(s_interests), list(m_interests)) > 0
     figures["interest_coverage"] = stat(np.mean, shared)
     # One float dtype: counts are whole floats, so the Series does arithmetic and plots.
     return pd.Series(figures, name=matching.method, dtype=np.float64)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._arrays import codes, incidence
+from mentormatch._arrays import overlap
 from mentormatch._validation import fail, param_where
 from mentormatch.cohort import Cohort, Side
 
@@ -93,14 +93,11 @@ def reason(rule: str, student_id: str, manager_id: str, total: float) -> str:
 
 
 def _no_common_language(students: pd.DataFrame, managers: pd.DataFrame) -> Mask:
-    vocabulary: dict[Any, int] = {}
-    sets_s, sets_m = list(students["languages"]), list(managers["languages"])
-    for items in (*sets_s, *sets_m):
-        codes(items, vocabulary)
-    a = incidence(sets_s, vocabulary).astype(np.float32)
-    b = incidence(sets_m, vocabulary).astype(np.float32)
-    judged = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
-    result: Mask = judged & ((a @ b.T) == 0)
+    inter, size_s, size_m = overlap(
+        list(students["languages"]), list(managers["languages"]), np.float32
+    )
+    judged = (size_s > 0)[:, None] & (size_m > 0)[None, :]
+    result: Mask = judged & (inter == 0)
     return result
 
 
