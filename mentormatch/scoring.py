@@ -64,9 +64,6 @@ RESERVED_NAMES: Final = frozenset(
         "manager_view",
     }
 )
-#: Arrays of one pair-table's size that scoring holds at once, besides one per criterion
-#: (total, two views, the allowed mask and a rule's mask, counted generously).
-_ARRAYS_BESIDES_CRITERIA: Final = 4
 
 
 def _available_memory() -> int | None:
@@ -84,21 +81,39 @@ def _available_memory() -> int | None:
         return None
 
 
-def check_memory(n_students: int, n_managers: int, n_criteria: int, dtype: np.dtype[Any]) -> None:
+def check_memory(
+    n_students: int, n_managers: int, n_arrays: int, dtype: np.dtype[Any], n_masks: int = 1
+) -> None:
     """Raise before allocating when the score arrays cannot fit in memory.
+
+    Parameters
+    ----------
+    n_students, n_managers : int
+        The shape of every score array.
+    n_arrays : int
+        How many float arrays of that shape are alive at the peak.
+    dtype : numpy.dtype
+        Their dtype.
+    n_masks : int, default 1
+        How many boolean arrays of that shape are alive at the peak.
+
+    Raises
+    ------
+    InvalidInputError
+        When the bytes needed exceed the memory available now (Linux
+        ``MemAvailable``); the message gives both and what to do.
 
     Examples
     --------
     >>> import numpy as np
     >>> from mentormatch.scoring import check_memory
-    >>> check_memory(10, 10, 3, np.dtype("float64"))
-    >>> check_memory(10**7, 10**7, 3, np.dtype("float64"))
+    >>> check_memory(10, 10, 4, np.dtype("float64"))
+    >>> check_memory(10**7, 10**7, 4, np.dtype("float64"))
     Traceback (most recent call last):
     ...
     mentormatch.exceptions.InvalidInputError: Scorer.score: expected score arrays that fit in memory, got 10000000 x 10000000 pairs needing about ...
     """
-    cells = n_students * n_managers
-    need = cells * (dtype.itemsize * (n_criteria + _ARRAYS_BESIDES_CRITERIA) + 1)
+    need = n_students * n_managers * (dtype.itemsize * n_arrays + n_masks)
     available = _available_memory()
     if available is None or need <= available:
         return
@@ -345,7 +360,7 @@ class Scorer:
         """
         if not isinstance(cohort, Cohort):
             raise fail(param_where("cohort", "Scorer.score"), "a Cohort", describe(cohort))
-        check_memory(cohort.n_students, cohort.n_managers, len(self.criteria), self.dtype)
+        check_memory(cohort.n_students, cohort.n_managers, *self._peak_arrays(cohort))
         students, managers = cohort.students, cohort.managers
         shape = (cohort.n_students, cohort.n_managers)
 
@@ -360,6 +375,28 @@ class Scorer:
                 components[name] = _check_component(value, name, shape, self.dtype)
 
         return self._assemble(cohort, components, self.weights)
+
+    def _peak_arrays(self, cohort: Cohort) -> tuple[int, np.dtype[Any], int]:
+        """Float arrays, dtype and boolean masks of the pair table's size alive at the peak.
+
+        One per criterion and ``total``; a view of each side's own when it
+        has weights or preferences of its own; one more while a custom
+        criterion's result is copied. Masks: ``allowed`` and one per active
+        hard rule. Measured against tracemalloc's peak in the tests.
+        """
+        n_arrays = len(self.criteria) + 1
+        prefers = self.preference_bonus > 0 and any(
+            len(p) for side in ("students", "managers") for p in cohort.column(side, "preferences")
+        )
+        for own in (self.student_weights, self.manager_weights):
+            n_arrays += int(own is not self.weights or prefers)
+        n_arrays += int(any(f is not BUILTIN_CRITERIA.get(n) for n, f in self.criteria.items()))
+        avoid = sum(
+            any(len(a) for a in cohort.column(side, "avoid")) for side in ("students", "managers")
+        )
+        n_masks = 1 + avoid + int(self.min_score is not None) + int(self.share_language)
+        n_masks += 2 * int(self.allowed is not None)  # the caller's mask and its negation
+        return n_arrays, self.dtype, n_masks
 
     def reweight(self, scores: Scores, weights: Mapping[str, float]) -> Scores:
         """The same scores under other criterion weights, without recomputing the criteria.
