@@ -1040,11 +1040,11 @@ class Matching:
         >>> pairing.to_html(path, title="Pilot 2026").read_text().count("<tr><td><strong>s0")
         4
         """
-        # The report sits above this module; this method is its door (an import-linter
-        # exception in pyproject.toml names this one import).
-        from mentormatch import report
-
-        return report.write(
+        # The report sits above this module, so it is not imported here: report.py
+        # registers its writer below when it is imported (mentormatch/__init__ does).
+        if _REPORT_WRITER is None:  # pragma: no cover - only without mentormatch/__init__
+            raise RuntimeError("import mentormatch (or mentormatch.report) first")
+        return _REPORT_WRITER(
             self,
             path,
             title=title,
@@ -1191,3 +1191,14 @@ def _plain(value: Any) -> Any:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+#: The report's writer, set by :mod:`mentormatch.report` when it is imported (it
+#: sits above this module, so this module cannot import it): Matching.to_html's door.
+_REPORT_WRITER: Callable[..., Path] | None = None
+
+
+def _register_report_writer(write: Callable[..., Path]) -> None:
+    """Called once by :mod:`mentormatch.report` at import."""
+    global _REPORT_WRITER
+    _REPORT_WRITER = write

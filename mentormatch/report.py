@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib.metadata
 import io
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +40,7 @@ from mentormatch._validation import check_option, describe, fail, param_where
 from mentormatch.analysis import compare
 from mentormatch.evaluation import Evaluation, evaluation_html
 from mentormatch.io import check_target
-from mentormatch.matching import METHODS, Matching
+from mentormatch.matching import METHODS, Matching, _register_report_writer, match
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -85,6 +86,17 @@ footer { margin-top: 2rem; font-size: 9pt; color: #555; }
   section { break-inside: auto; }
 }
 """
+
+
+def _installed_version() -> str:
+    # Not mentormatch.__version__: the package's __init__ imports this module.
+    try:
+        return importlib.metadata.version("mentormatch-pairing")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+        return "(version unknown)"
+
+
+_VERSION: Final = _installed_version()
 
 
 def render(
@@ -160,8 +172,6 @@ def render(
     ]
     if evaluation is not None:
         sections.append(_section("After the year: evaluation", _evaluation(evaluation)))
-    from mentormatch import __version__
-
     esc = html.escape
     return (
         "<!DOCTYPE html>\n"
@@ -171,7 +181,7 @@ def render(
         f"<title>{esc(title)}</title><style>{_CSS}</style></head>\n"
         f'<body><header><h1>{esc(title)}</h1><p class="lead">{esc(lead)}</p></header>\n'
         + "\n".join(sections)
-        + f"\n<footer>Made with mentormatch {esc(__version__)}. "
+        + f"\n<footer>Made with mentormatch {esc(_VERSION)}. "
         + (
             "Personal attributes are shown."
             if personal
@@ -416,8 +426,6 @@ def _plots(matching: Matching, methods: list[str]) -> str:
             "<p>Plots are left out: matplotlib is not installed "
             "(pip install 'mentormatch-pairing[plot]').</p>"
         )
-    from mentormatch.matching import match
-
     scores = matching.scores
     n_s, n_m = scores.shape
     parts = [
@@ -485,3 +493,6 @@ def _figure(
         f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
+
+
+_register_report_writer(write)  # Matching.to_html's door (matching.py cannot import this module)
