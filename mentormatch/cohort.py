@@ -959,7 +959,11 @@ class Cohort:
             if len(kept) == 0:
                 raise fail(param_where(side, owner), f"to leave at least one of the {side}", "all")
             tables.append(kept)
-        return Cohort._trusted(tables[0], tables[1])
+        cohort = Cohort._trusted(tables[0], tables[1])
+        # The files stay protected from writers; the line numbers no longer fit the rows.
+        sources = {side: _Source(source.name) for side, source in self._sources.items()}
+        object.__setattr__(cohort, "_sources", MappingProxyType(sources))
+        return cohort
 
     def to_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The two tables in input form: several values as lists.

@@ -287,3 +287,13 @@ def test_a_csv_named_xlsx(tmp_path: Path) -> None:
 def test_for_terminal_escapes_control_characters() -> None:
     assert for_terminal("s1\x1b[2J\u202e") == "s1\\x1b[2J\\u202e"
     assert for_terminal("Åsa") == "Åsa"
+
+
+def test_inputs_stay_protected_after_a_drop_out(tmp_path: Path) -> None:
+    s = write(tmp_path / "s.csv", "id,programme,interests\ns1,P,a\ns2,P,a\n")
+    m = write(tmp_path / "m.csv", "id,unit,interests\nm1,U,a\n")
+    cohort = mm.Cohort.from_csv(s, m).without(students=["s2"])
+    pairing = mm.match(mm.Scorer().score(cohort))
+    with pytest.raises(InvalidInputError, match=r"an input file"):
+        pairing.to_csv(s, force=True)
+    assert cohort.check()["line"].isna().all()  # no stale line numbers
