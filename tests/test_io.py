@@ -297,3 +297,18 @@ def test_inputs_stay_protected_after_a_drop_out(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match=r"an input file"):
         pairing.to_csv(s, force=True)
     assert cohort.check()["line"].isna().all()  # no stale line numbers
+
+
+def test_without_openpyxl_the_error_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if it were not installed
+    pairing = mm.match(mm.Scorer().score(mm.make_cohort(2, 2, rng=0)))
+    with pytest.raises(InvalidInputError, match=r"mentormatch-pairing\[excel\]"):
+        pairing.to_excel(tmp_path / "p.xlsx")
+    book = tmp_path / "s.xlsx"
+    book.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(InvalidInputError, match=r"optional extra 'excel'"):
+        mm.Cohort.read(book, book)
