@@ -367,8 +367,10 @@ class _Lattice:
     ok: NDArray[np.bool_]
     rowrank: NDArray[np.signedinteger[Any]]
     colrank: NDArray[np.signedinteger[Any]]
-    row_order: NDArray[np.signedinteger[Any]]
-    col_order: NDArray[np.signedinteger[Any]]
+    row_flat: NDArray[np.intp]
+    row_ptr: NDArray[np.intp]
+    col_flat: NDArray[np.intp]
+    col_ptr: NDArray[np.intp]
     crow_orig: NDArray[np.intp]
     crow_copy: NDArray[np.intp]
     ccol_orig: NDArray[np.intp]
@@ -385,26 +387,73 @@ class _Lattice:
     col_chain: list[list[int]]
 
 
-def _ranks(
-    values: NDArray[np.float64], ok: NDArray[np.bool_], axis: int
-) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]]]:
-    """Each entry's 0-based position in its row's (axis 1) or column's (axis 0) strict list.
+def _extremes(
+    own: NDArray[np.intp],
+    other: NDArray[np.intp],
+    values: NDArray[np.float64],
+    n: int,
+    *,
+    best: bool,
+) -> NDArray[np.intp]:
+    """Each agent's best (or worst) partner among the pairs ``(own, other)``, -1 if none.
 
-    Higher values first, ties towards the lower index (a stable sort), the
-    forbidden entries after every allowed one. Also returns the lists
-    themselves (the sorting permutation along ``axis``).
+    ``values[a, b]`` is agent ``a``'s value of ``b``; ties go to the lower index.
     """
-    keyed = np.where(ok, -values, np.inf)
-    order = np.argsort(keyed, axis=axis, kind="stable")
-    # 32-bit ranks halve the memory of the two n x m rank matrices; every
-    # product formed from them (a rank times a number of copies) stays below
-    # n * m, so they are exact while the matrix has fewer than 2**31 entries.
+    out = np.full(n, -1, dtype=np.intp)
+    if own.size:
+        v = values[own, other]
+        # Best first within each agent; the first (or last) entry of each agent.
+        order = np.lexsort((other, -v, own))
+        agents = own[order]
+        starts = np.flatnonzero(np.r_[True, agents[1:] != agents[:-1]])
+        pick = starts if best else np.r_[starts[1:], agents.size] - 1
+        out[agents[pick]] = other[order][pick]
+    return out
+
+
+def _range_ranks(
+    values: NDArray[np.float64],
+    ok: NDArray[np.bool_],
+    first: NDArray[np.intp],
+    last: NDArray[np.intp],
+) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.intp], NDArray[np.intp]]:
+    """Positions in each row's list, counted from ``first``, up to ``last``.
+
+    Row ``a``'s list is its allowed columns, higher values first, ties towards
+    the lower index. Only the stretch from ``first[a]`` to ``last[a]``
+    (inclusive) is ever walked, so only it is sorted: its entries get their
+    position counted from ``first[a]`` (0, 1, ...), the allowed entries before
+    it -1, everything else ``n_cols`` (after every position). Returns those
+    ranks and the stretches themselves, flat: row ``a``'s is
+    ``flat[ptr[a]:ptr[a + 1]]``. Rows with ``first = -1`` have no stretch.
+
+    Sorting the stretches instead of whole lists is what keeps this cheap: on
+    random preferences a stretch is a small share of the list.
+    """
+    n_rows, n_cols = values.shape
     dtype = np.int32 if values.size < 2**31 else np.int64
-    ranks = np.empty(values.shape, dtype=dtype)
-    positions = np.arange(values.shape[axis], dtype=dtype)
-    positions = positions[None, :] if axis == 1 else positions[:, None]
-    np.put_along_axis(ranks, order, np.broadcast_to(positions, values.shape), axis=axis)
-    return ranks, order.astype(dtype, copy=False)
+    ranks = np.full((n_rows, n_cols), n_cols, dtype=dtype)
+    if n_rows == 0 or n_cols == 0:
+        return ranks, np.empty(0, dtype=np.intp), np.zeros(n_rows + 1, dtype=np.intp)
+    has = first >= 0
+    index = np.arange(n_cols)[None, :]
+    rows_all = np.arange(n_rows)
+    f = np.where(has, first, 0)
+    lz = np.where(has, last, 0)
+    v_first = values[rows_all, f][:, None]
+    v_last = values[rows_all, lz][:, None]
+    after_first = (values < v_first) | ((values == v_first) & (index >= f[:, None]))
+    before_last = (values > v_last) | ((values == v_last) & (index <= lz[:, None]))
+    usable = ok & has[:, None]
+    ranks[usable & ~after_first] = -1
+    inside = usable & after_first & before_last
+    del after_first, before_last
+    a, b = np.nonzero(inside)
+    order = np.lexsort((b, -values[a, b], a))
+    a, b = a[order], b[order]
+    ptr = np.searchsorted(a, np.arange(n_rows + 1)).astype(np.intp)
+    ranks[a, b] = (np.arange(a.size) - ptr[a]).astype(dtype)
+    return ranks, b.astype(np.intp), ptr
 
 
 def _build(
@@ -432,8 +481,6 @@ def _build(
             f"up to {int(rcap.max())} for a row and {int(ccap.max())} for a column "
             "(after clipping to the number of allowed partners)",
         )
-    rowrank, row_order = _ranks(pu, ok, axis=1)
-    colrank, col_order = _ranks(ru, ok, axis=0)
     crow_orig = np.repeat(np.arange(n, dtype=np.intp), rcap)
     ccol_orig = np.repeat(np.arange(m, dtype=np.intp), ccap)
     row_start = np.concatenate([[0], np.cumsum(rcap)]).astype(np.intp)
@@ -444,10 +491,10 @@ def _build(
     def cloned(rows: NDArray[np.intp], cols: NDArray[np.intp]) -> tuple[list[int], list[int]]:
         # The ordered cloned matching: a row's partners in its order of
         # preference go to its copies 0, 1, ...; the same for columns.
-        by_row = np.lexsort((rowrank[rows, cols], rows))
+        by_row = np.lexsort((cols, -pu[rows, cols], rows))
         s = np.empty(rows.size, dtype=np.intp)
         s[by_row] = np.arange(rows.size) - np.searchsorted(rows[by_row], rows[by_row])
-        by_col = np.lexsort((colrank[rows, cols], cols))
+        by_col = np.lexsort((rows, -ru[rows, cols], cols))
         t = np.empty(rows.size, dtype=np.intp)
         t[by_col] = np.arange(rows.size) - np.searchsorted(cols[by_col], cols[by_col])
         crows = row_start[rows] + s
@@ -464,7 +511,25 @@ def _build(
         ru.T, pu.T, allowed=ok.T, proposer_capacity=ccap, receiver_capacity=rcap
     )
     row0, col0 = cloned(rows0, cols0)
-    rowz, _ = cloned(np.asarray(rowsz, dtype=np.intp), np.asarray(colsz, dtype=np.intp))
+    rowsz, colsz = np.asarray(rowsz, dtype=np.intp), np.asarray(colsz, dtype=np.intp)
+    rowz, _ = cloned(rowsz, colsz)
+    # Each row's stable partners lie between its best partner in the
+    # proposer-optimal matching and its worst in the receiver-optimal one;
+    # each column's between its best in the latter and its worst in the former.
+    row_best, row_worst = (
+        _extremes(rows0, cols0, pu, n, best=True),
+        _extremes(rowsz, colsz, pu, n, best=False),
+    )
+    col_best, col_worst = (
+        _extremes(colsz, rowsz, ru.T, m, best=True),
+        _extremes(cols0, rows0, ru.T, m, best=False),
+    )
+    rowrank, row_flat, row_ptr = _range_ranks(pu, ok, row_best, row_worst)
+    # Contiguous copies: every pass over the transposed views would stride.
+    colrank_t, col_flat, col_ptr = _range_ranks(
+        np.ascontiguousarray(ru.T), np.ascontiguousarray(ok.T), col_best, col_worst
+    )
+    colrank = colrank_t.T
     if [c >= 0 for c in row0] != [c >= 0 for c in rowz]:
         raise RuntimeError(
             "best_stable/stable_matchings: internal error, the two extreme stable "
@@ -478,8 +543,10 @@ def _build(
         ok=ok,
         rowrank=rowrank,
         colrank=colrank,
-        row_order=row_order,
-        col_order=col_order,
+        row_flat=row_flat,
+        row_ptr=row_ptr,
+        col_flat=col_flat,
+        col_ptr=col_ptr,
         crow_orig=crow_orig,
         crow_copy=crow_copy,
         ccol_orig=ccol_orig,
@@ -528,7 +595,8 @@ class _Rotations:
         n_copies = int(ccap.max(initial=1))
         self.col_copies = max(1, n_copies)
         self.row_copies = max(1, int(np.bincount(lattice.crow_orig).max(initial=1)))
-        self.row_order = lattice.row_order
+        self.row_flat = lattice.row_flat
+        self.row_ptr = lattice.row_ptr
         self.prow = list(lattice.row0)
         self.pcol = np.asarray(lattice.col0, dtype=np.intp)
         self.last = [self.row_key(r, c) if c >= 0 else 0 for r, c in enumerate(rowz)]
@@ -547,7 +615,8 @@ class _Rotations:
         i = int(lat.crow_orig[r])
         lo, hi = self.skip[r], self.last[r]
         k = self.col_copies
-        js = self.row_order[i, lo // k : hi // k + 1]
+        base = int(self.row_ptr[i])
+        js = self.row_flat[base + lo // k : base + hi // k + 1]
         copies = self.ccap[js]
         if k == 1:
             cands = self.col_start[js]
@@ -661,7 +730,7 @@ def _precedence(lat: _Lattice, rcap: NDArray[np.intp]) -> None:
     n_cols_orig = lat.shape[1]
     col_copies = max(1, int(np.bincount(lat.ccol_orig).max(initial=1)))
     row_copies = max(1, int(rcap.max(initial=1)))
-    col_order = lat.col_order
+    col_flat, col_ptr = lat.col_flat, lat.col_ptr
     row_start = np.concatenate([[0], np.cumsum(rcap)]).astype(np.intp)
 
     # Every clone row's stable partners as keys, concatenated: row r's keys
@@ -696,7 +765,8 @@ def _precedence(lat: _Lattice, rcap: NDArray[np.intp]) -> None:
             i_new, i_old = int(lat.crow_orig[p_new]), int(lat.crow_orig[p_old])
             lo = int(lat.colrank[i_new, j])
             hi = int(lat.colrank[i_old, j])
-            between = col_order[lo : hi + 1, j]
+            base = int(col_ptr[j])
+            between = col_flat[base + lo : base + hi + 1]
             if row_copies == 1:
                 crows = row_start[between]
                 keys = lat.colrank[between, j]
@@ -818,18 +888,33 @@ def _exact_integers(values: list[float]) -> list[int]:
     return [num * (den // d) for num, d in ratios]
 
 
-def _stated_ranks(
-    lat: _Lattice,
-) -> tuple[NDArray[np.signedinteger[Any]], NDArray[np.signedinteger[Any]]]:
-    """Both sides' ranks within the ``allowed`` lists, as stated (0 = first choice).
+def _pair_ranks(
+    lat: _Lattice, i: NDArray[np.intp], j: NDArray[np.intp]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Both sides' 0-based ranks of the pairs ``(i, j)`` in the ``allowed`` lists, as stated.
 
-    The structural ranks also leave out partners with no capacity; the ranks
-    an objective counts do not, so that a first choice stays a first choice.
+    Counted directly (how many allowed partners come first, ties towards the
+    lower index), a block of pairs at a time. Partners with no capacity
+    count too, so that a first choice stays a first choice.
     """
     stated = np.ones(lat.shape, dtype=bool) if lat.mask is None else lat.mask
-    if np.array_equal(stated, lat.ok):
-        return lat.rowrank, lat.colrank
-    return _ranks(lat.pu, stated, axis=1)[0], _ranks(lat.ru, stated, axis=0)[0]
+    n, m = lat.shape
+    row_r = np.zeros(i.size, dtype=np.int64)
+    col_r = np.zeros(i.size, dtype=np.int64)
+    step = max(1, 2**22 // max(n, m, 1))
+    cols_idx = np.arange(m)[None, :]
+    rows_idx = np.arange(n)[None, :]
+    for start in range(0, i.size, step):
+        ii, jj = i[start : start + step], j[start : start + step]
+        pv = lat.pu[ii]
+        mine = lat.pu[ii, jj][:, None]
+        ahead = (pv > mine) | ((pv == mine) & (cols_idx < jj[:, None]))
+        row_r[start : start + step] = (ahead & stated[ii]).sum(axis=1)
+        rv = lat.ru[:, jj].T
+        mine = lat.ru[ii, jj][:, None]
+        ahead = (rv > mine) | ((rv == mine) & (rows_idx < ii[:, None]))
+        col_r[start : start + step] = (ahead & stated[:, jj].T).sum(axis=1)
+    return row_r, col_r
 
 
 def _gains(lat: _Lattice, objective: str, weights: NDArray[np.float64] | None) -> list[int]:
@@ -849,9 +934,10 @@ def _gains(lat: _Lattice, objective: str, weights: NDArray[np.float64] | None) -
     oi, oj = np.asarray(old_i, dtype=np.intp), np.asarray(old_j, dtype=np.intp)
     ni, nj = np.asarray(new_i, dtype=np.intp), np.asarray(new_j, dtype=np.intp)
     if objective == "egalitarian":
-        rowrank, colrank = _stated_ranks(lat)
-        old_v = (-(rowrank[oi, oj] + colrank[oi, oj])).tolist()
-        new_v = (-(rowrank[ni, nj] + colrank[ni, nj])).tolist()
+        old_r, old_c = _pair_ranks(lat, oi, oj)
+        new_r, new_c = _pair_ranks(lat, ni, nj)
+        old_v = (-(old_r + old_c)).tolist()
+        new_v = (-(new_r + new_c)).tolist()
     else:
         if weights is None:
             parts = [lat.pu[oi, oj], lat.ru[oi, oj], lat.pu[ni, nj], lat.ru[ni, nj]]
@@ -980,15 +1066,22 @@ class _FlowGraph:
 def _min_regret(lat: _Lattice) -> list[bool]:
     """The smallest closed set whose matching has the smallest worst rank (see best_stable)."""
     n_rot = len(lat.rot_rows)
-    rowrank, colrank = _stated_ranks(lat)
+    # Every stable pair is some row's stable partner: rank them all at once.
+    pi = [int(lat.crow_orig[r]) for r, cs in enumerate(lat.row_partners) for _ in cs]
+    pj = [int(lat.ccol_orig[c]) for cs in lat.row_partners for c in cs]
+    row_r, col_r = _pair_ranks(lat, np.asarray(pi, dtype=np.intp), np.asarray(pj, dtype=np.intp))
+    rank_of = {
+        (a, b): (int(x) + 1, int(y) + 1)
+        for a, b, x, y in zip(pi, pj, row_r.tolist(), col_r.tolist(), strict=True)
+    }
 
     def row_ranks(r: int) -> list[int]:
         i = int(lat.crow_orig[r])
-        return [int(rowrank[i, lat.ccol_orig[c]]) + 1 for c in lat.row_partners[r]]
+        return [rank_of[i, int(lat.ccol_orig[c])][0] for c in lat.row_partners[r]]
 
     def col_ranks(c: int) -> list[int]:
         j = int(lat.ccol_orig[c])
-        return [int(colrank[lat.crow_orig[r], j]) + 1 for r in lat.col_partners[c]]
+        return [rank_of[int(lat.crow_orig[r]), j][1] for r in lat.col_partners[c]]
 
     rows = [(row_ranks(r), lat.row_chain[r]) for r in range(len(lat.row_partners))]
     cols = [(col_ranks(c), lat.col_chain[c]) for c in range(len(lat.col_partners))]
