@@ -139,9 +139,10 @@ def stable_matchings(
 
     Notes
     -----
-    Finding the rotations and their poset takes :math:`O(nm)` time after
-    sorting each side's preferences [1]_; each further matching costs at most
-    one pass over the rotations. Their number can grow exponentially with
+    Finding the rotations and their poset takes :math:`O(nm)` time [1]_,
+    plus sorting the stretch of each list between an agent's two extreme
+    stable partners (a small share of the list on random preferences); each
+    further matching costs at most one pass over the rotations. Their number can grow exponentially with
     the size of the instance, so on large instances take only what you need
     (:func:`itertools.islice`).
 
