@@ -2,8 +2,8 @@
 
 Each example draws every feature together: sides 0-7; float (tiny, unit and
 huge), integer, tied or all-equal utilities, negative ones too, and rows that
-rank the columns alike; forbidden pairs; capacities 0-3 on neither, one or
-both sides. The oracle (``tests/oracles.py``) enumerates every matching of the
+rank the columns alike (some of them seeing the order in coarser levels);
+forbidden pairs; capacities 0-3 on neither, one or both sides. The oracle (``tests/oracles.py``) enumerates every matching of the
 tie-broken market, keeps the stable ones and picks each side's best, with no
 solver of its own; to keep it small, an example with a capacity above one
 keeps at most ``MAX_BRUTE_PAIRS`` allowed pairs (the rest are forbidden),
@@ -67,17 +67,22 @@ def _utilities(kind: str, shape: tuple[int, int], rng: np.random.Generator) -> N
         return rng.choice([-1.0, 0.0, 0.5], shape)
     if kind == "equal":
         return np.full(shape, float(rng.choice([-2.0, 0.0, 3.5])))
-    # "alike": every row ranks the columns in one order (ties included),
-    # with its own positive scale and shift.
-    common = rng.integers(-3, 4, m).astype(np.float64)
-    return common * rng.uniform(0.5, 2.0, (n, 1)) + rng.integers(-2, 3, (n, 1))
+    if kind == "alike":
+        # Every row ranks the columns in one order (ties included), with its
+        # own positive scale and shift.
+        common = rng.integers(-3, 4, m).astype(np.float64)
+        return common * rng.uniform(0.5, 2.0, (n, 1)) + rng.integers(-2, 3, (n, 1))
+    # "coarser": one strict order, which some rows see in coarser levels: their
+    # ties, broken by column, may then disagree with the rows that see it whole.
+    levels = rng.permutation(m).astype(np.float64)
+    return np.floor(levels / rng.integers(1, 4, (n, 1)))
 
 
 @st.composite
 def st_market(draw: st.DrawFn) -> Instance:
     """A two-sided market mixing every feature, small enough for the oracle."""
     n, m = draw(st.integers(0, 7)), draw(st.integers(0, 7))
-    kinds = st.sampled_from(["float", "integer", "tied", "equal", "alike"])
+    kinds = st.sampled_from(["float", "integer", "tied", "equal", "alike", "coarser"])
     proposer_kind, receiver_kind = draw(kinds), draw(kinds)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     pu = _utilities(proposer_kind, (n, m), rng)
