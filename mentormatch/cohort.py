@@ -182,9 +182,9 @@ def _normalise(
         raise fail(param_where(param, owner), "a pandas DataFrame", describe(frame))
     where = table_where(side)
     names = [str(c).strip().lower() for c in frame.columns]
-    dup = next((n for i, n in enumerate(names) if n in names[:i]), None)
-    if dup is not None:
-        raise fail(where, "unique column names", f"{dup!r} twice")
+    repeated = pd.Index(names)[pd.Index(names).duplicated()]
+    if len(repeated):
+        raise fail(where, "unique column names", f"{repeated[0]!r} twice")
     missing = [c for c in REQUIRED[side] if c not in names]
     if missing:
         raise fail(where, f"a column {missing[0]!r}", f"columns {names}")
