@@ -98,57 +98,44 @@ def _fold(p: Problem, rows: NDArray[np.intp], copies: NDArray[np.intp]) -> Pairs
     return rows[order].astype(np.intp), cols[order].astype(np.intp)
 
 
-def _ours_hungarian(p: Problem) -> Prepared:
-    return _ready(
-        lambda: hungarian(
-            p.weights,
-            allowed=p.allowed,
-            row_capacity=p.row_capacity,
-            col_capacity=p.col_capacity,
-        ),
-        _as_pairs,
-    )
+def _ours_assignment(solver: Callable[..., Pairs]) -> Callable[[Problem], Prepared]:
+    """One of our assignment solvers on the case's weights, mask and capacities."""
+
+    def prepare(p: Problem) -> Prepared:
+        return _ready(
+            lambda: solver(
+                p.weights,
+                allowed=p.allowed,
+                row_capacity=p.row_capacity,
+                col_capacity=p.col_capacity,
+            ),
+            _as_pairs,
+        )
+
+    return prepare
 
 
-def _ours_maxmin(p: Problem) -> Prepared:
-    return _ready(
-        lambda: maxmin(
-            p.weights,
-            allowed=p.allowed,
-            row_capacity=p.row_capacity,
-            col_capacity=p.col_capacity,
-        ),
-        _as_pairs,
-    )
+def _ours_stable(solver: Callable[..., Pairs]) -> Callable[[Problem], Prepared]:
+    """One of our stable solvers on the case's two utilities, mask and capacities.
 
+    ``best_stable`` runs with its default objective, the sum of both utilities:
+    with the case's weights (the proposers' utilities) the proposer-optimal
+    matching would always win and the minimum cut would have nothing to do.
+    """
 
-def _ours_gale_shapley(p: Problem) -> Prepared:
-    return _ready(
-        lambda: gale_shapley(
-            p.proposer_utility,
-            p.receiver_utility,
-            allowed=p.allowed,
-            proposer_capacity=p.row_capacity,
-            receiver_capacity=p.col_capacity,
-        ),
-        _as_pairs,
-    )
+    def prepare(p: Problem) -> Prepared:
+        return _ready(
+            lambda: solver(
+                p.proposer_utility,
+                p.receiver_utility,
+                allowed=p.allowed,
+                proposer_capacity=p.row_capacity,
+                receiver_capacity=p.col_capacity,
+            ),
+            _as_pairs,
+        )
 
-
-def _ours_best_stable(p: Problem) -> Prepared:
-    # The default objective, the sum of both utilities: with the case's weights
-    # (the proposers' utilities) the proposer-optimal matching would always win
-    # and the minimum cut would have nothing to do.
-    return _ready(
-        lambda: best_stable(
-            p.proposer_utility,
-            p.receiver_utility,
-            allowed=p.allowed,
-            proposer_capacity=p.row_capacity,
-            receiver_capacity=p.col_capacity,
-        ),
-        _as_pairs,
-    )
+    return prepare
 
 
 #: How many matchings the k-best methods are asked for.
@@ -475,7 +462,7 @@ METHODS: tuple[Method, ...] = (
         "solve",
         "ours",
         "mentormatch.solvers.hungarian",
-        _ours_hungarian,
+        _ours_assignment(hungarian),
         case_max_n={"cohort": 4000, "two_sided": 1000, "sparse": 5000},
         why_capped=_LAP_CAP + _FLOW_CAP,
         never=STABLE_ONLY,
@@ -571,7 +558,7 @@ METHODS: tuple[Method, ...] = (
         "solve",
         "ours",
         "mentormatch.solvers.maxmin",
-        _ours_maxmin,
+        _ours_assignment(maxmin),
         max_n=4000,
         case_max_n={"two_sided": 1000},
         why_capped=_MAXMIN_CAP + _FLOW_CAP,
@@ -582,7 +569,7 @@ METHODS: tuple[Method, ...] = (
         "solve",
         "ours",
         "mentormatch.solvers.gale_shapley (rows propose)",
-        _ours_gale_shapley,
+        _ours_stable(gale_shapley),
     ),
     Method(
         "best_stable",
@@ -590,7 +577,7 @@ METHODS: tuple[Method, ...] = (
         "variant",
         "mentormatch.solvers.best_stable: the stable matching of largest sum of both "
         "utilities, by rotations and a minimum cut",
-        _ours_best_stable,
+        _ours_stable(best_stable),
         ours="gale_shapley",
         max_n=4000,
         why_capped="walks every rotation in Python and holds two n x m rank matrices: "
