@@ -68,54 +68,63 @@ def _maxmin(
     return solvers.maxmin(scores.total, allowed=allowed, row_capacity=s_cap, col_capacity=m_cap)
 
 
+def _either_side_proposing(
+    solve: Callable[..., tuple[Index, Index]],
+    scores: Scores,
+    allowed: Mask,
+    s_cap: Capacity,
+    m_cap: Capacity,
+    proposer: str,
+    **options: Any,
+) -> tuple[Index, Index]:
+    """A stable solver with students proposing, or managers on the transposed problem.
+
+    Array options (``weights``) are transposed with the utilities.
+    """
+    if proposer == "students":
+        return solve(
+            scores.student_view,
+            scores.manager_view,
+            allowed=allowed,
+            proposer_capacity=s_cap,
+            receiver_capacity=m_cap,
+            **options,
+        )
+    flipped = {k: v.T if isinstance(v, np.ndarray) else v for k, v in options.items()}
+    cols, rows = solve(
+        scores.manager_view.T,
+        scores.student_view.T,
+        allowed=allowed.T,
+        proposer_capacity=m_cap,
+        receiver_capacity=s_cap,
+        **flipped,
+    )
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order]
+
+
 def _best_stable(
     scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
 ) -> tuple[Index, Index]:
     weights = scores.total if settings.objective == "total" else None
-    if settings.proposer == "students":
-        return solvers.best_stable(
-            scores.student_view,
-            scores.manager_view,
-            objective=settings.objective,
-            weights=weights,
-            allowed=allowed,
-            proposer_capacity=s_cap,
-            receiver_capacity=m_cap,
-        )
-    cols, rows = solvers.best_stable(
-        scores.manager_view.T,
-        scores.student_view.T,
+    return _either_side_proposing(
+        solvers.best_stable,
+        scores,
+        allowed,
+        s_cap,
+        m_cap,
+        settings.proposer,
         objective=settings.objective,
-        weights=None if weights is None else weights.T,
-        allowed=allowed.T,
-        proposer_capacity=m_cap,
-        receiver_capacity=s_cap,
+        weights=weights,
     )
-    order = np.lexsort((cols, rows))
-    return rows[order], cols[order]
 
 
 def _stable(
     scores: Scores, allowed: Mask, s_cap: Capacity, m_cap: Capacity, settings: _Settings
 ) -> tuple[Index, Index]:
-    if settings.proposer == "students":
-        return solvers.gale_shapley(
-            scores.student_view,
-            scores.manager_view,
-            allowed=allowed,
-            proposer_capacity=s_cap,
-            receiver_capacity=m_cap,
-        )
-    # Managers propose: the same solver on the transposed problem.
-    cols, rows = solvers.gale_shapley(
-        scores.manager_view.T,
-        scores.student_view.T,
-        allowed=allowed.T,
-        proposer_capacity=m_cap,
-        receiver_capacity=s_cap,
+    return _either_side_proposing(
+        solvers.gale_shapley, scores, allowed, s_cap, m_cap, settings.proposer
     )
-    order = np.lexsort((cols, rows))
-    return rows[order], cols[order]
 
 
 #: The pairing methods by name: each takes the scores, the allowed mask and
