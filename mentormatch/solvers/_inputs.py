@@ -7,7 +7,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._validation import as_bool_mask, as_capacity, as_matrix, fail, param_where
 
-__all__ = ["assignment_inputs", "two_sided_inputs"]
+__all__ = ["assignment_inputs", "matrix_like_utility", "two_sided_inputs"]
 
 
 def assignment_inputs(
@@ -42,15 +42,23 @@ def two_sided_inputs(
 ]:
     """Both utilities (same shape), the mask and both sides' capacities, checked."""
     pu = as_matrix(proposer_utility, "proposer_utility", owner)
-    ru = as_matrix(receiver_utility, "receiver_utility", owner)
-    if ru.shape != pu.shape:
-        raise fail(
-            param_where("receiver_utility", owner),
-            f"the shape of parameter 'proposer_utility', {pu.shape}",
-            f"shape {ru.shape}",
-        )
+    ru = matrix_like_utility(receiver_utility, "receiver_utility", owner, pu.shape)
     n_rows, n_cols = pu.shape
     mask = as_bool_mask(allowed, "allowed", owner, (n_rows, n_cols))
     row_cap = as_capacity(proposer_capacity, "proposer_capacity", owner, n_rows)
     col_cap = as_capacity(receiver_capacity, "receiver_capacity", owner, n_cols)
     return pu, ru, mask, row_cap, col_cap
+
+
+def matrix_like_utility(
+    value: ArrayLike, name: str, owner: str, shape: tuple[int, ...]
+) -> NDArray[np.float64]:
+    """A finite matrix of the shape of ``proposer_utility``, checked."""
+    matrix = as_matrix(value, name, owner)
+    if matrix.shape != shape:
+        raise fail(
+            param_where(name, owner),
+            f"the shape of parameter 'proposer_utility', {shape}",
+            f"shape {matrix.shape}",
+        )
+    return matrix

@@ -73,8 +73,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._validation import as_matrix, check_option, describe, fail, param_where
-from mentormatch.solvers._inputs import two_sided_inputs
+from mentormatch._validation import check_option, describe, fail, param_where
+from mentormatch.solvers._inputs import matrix_like_utility, two_sided_inputs
 from mentormatch.solvers.stable import gale_shapley
 
 __all__ = ["best_stable", "stable_matchings"]
@@ -327,13 +327,7 @@ def best_stable(
                 "None unless objective is 'total'",
                 describe(np.asarray(weights)),
             )
-        w = as_matrix(weights, "weights", owner)
-        if w.shape != lattice.shape:
-            raise fail(
-                param_where("weights", owner),
-                f"the shape of parameter 'proposer_utility', {lattice.shape}",
-                f"shape {w.shape}",
-            )
+        w = matrix_like_utility(weights, "weights", owner, lattice.shape)
     if objective == "regret":
         chosen = _min_regret(lattice)
     else:
