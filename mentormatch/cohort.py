@@ -1151,6 +1151,13 @@ class Cohort:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A cohort travels to other processes (executor=, a Dask cluster) as its
+        # tables and provenance; the id indexes are read-only mappings, which do
+        # not pickle, and are rebuilt from the tables on arrival.
+        state = (self._students, self._managers, dict(self._sources), self._findings)
+        return (_unpickle_cohort, state)
+
     def __repr__(self) -> str:
         return f"Cohort({self.n_students} students, {self.n_managers} managers)"
 
@@ -1174,6 +1181,20 @@ class Cohort:
 
 #: The columns of :meth:`Cohort.check`'s table.
 CHECK_COLUMNS: Final = ("side", "id", "line", "column", "value", "problem", "suggestion")
+
+
+def _unpickle_cohort(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    sources: dict[Side, _Source],
+    findings: tuple[_Finding, ...],
+) -> Cohort:
+    """The cohort :meth:`Cohort.__reduce__` sent: already validated, so trusted."""
+    cohort = Cohort._trusted(students, managers)
+    if sources:
+        object.__setattr__(cohort, "_sources", MappingProxyType(sources))
+    object.__setattr__(cohort, "_findings", findings)
+    return cohort
 
 
 def _closest(value: str, candidates: Mapping[str, str]) -> str | None:

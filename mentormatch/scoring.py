@@ -13,7 +13,7 @@ import inspect
 import os
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 import numpy as np
@@ -576,6 +576,11 @@ class Scores:
         for name in ("components", "forbidden"):
             views = {key: frozen(value) for key, value in getattr(self, name).items()}
             object.__setattr__(self, name, views)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt through __init__ on arrival (another process, a Dask worker), so
+        # that the arrays are read-only there too (pickle does not keep the flag).
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
     def student_ids(self) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from typing import Any, Literal
 
 import numpy as np
@@ -572,3 +573,19 @@ def test_to_frame_long_format_matches_arrays() -> None:
     pd.testing.assert_series_equal(old, frame["score"], check_names=False)
     html = scores._repr_html_()
     assert "3 students x 4 managers" in html
+
+
+def test_scores_pickle_read_only_with_shared_views() -> None:
+    # Scores travel to executors' workers by pickle; there they must stay read-only
+    # (pickle alone drops the flag) and keep the view that is the very array total.
+    plain = mm.Scorer().score(mm.make_cohort(6, 5, rng=2))
+    ranked = mm.Scorer().score(mm.make_cohort(6, 5, rng=2, n_preferences=2))
+    for scores in (plain, ranked):
+        back = pickle.loads(pickle.dumps(scores))
+        for name in ("total", "allowed", "student_view", "manager_view"):
+            np.testing.assert_array_equal(getattr(back, name), getattr(scores, name))
+            assert not getattr(back, name).flags.writeable
+        assert back.components.keys() == scores.components.keys()
+        assert not any(a.flags.writeable for a in back.components.values())
+        assert back.weights == scores.weights
+        assert (back.student_view is back.total) == (scores.student_view is scores.total)
