@@ -13,7 +13,7 @@ and :mod:`mentormatch.metrics` (it reads :func:`summary`); neither imports it.
 from __future__ import annotations
 
 import html
-import time
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from mentormatch import solvers
+from mentormatch._parallel import check_executor, parallelism, run_tasks
 from mentormatch._validation import (
     POSITIVE_INT,
     Interval,
@@ -45,6 +47,8 @@ __all__ = ["Sensitivity", "alternatives", "compare", "sensitivity"]
 def compare(
     scores: Scores,
     methods: Sequence[str] = ("hungarian", "stable", "maxmin"),
+    *,
+    executor: Any = None,
     **match_options: Any,
 ) -> pd.DataFrame:
     """One row of pairing-quality figures per method, on the same scores.
@@ -54,6 +58,13 @@ def compare(
     scores : Scores
     methods : sequence of str, default ("hungarian", "stable", "maxmin")
         Method names of :func:`match`; a method may appear once.
+    executor : concurrent.futures.Executor, optional
+        Where the methods run, one task each: ``None`` (the default) runs
+        them here, one after another; a
+        :class:`~concurrent.futures.ProcessPoolExecutor` or
+        ``dask.distributed.Client(...).get_executor()`` runs them side by
+        side. Each task receives the scores (pickled, for processes and
+        Dask) and returns one row. The table is the same on every executor.
     **match_options
         Passed to :func:`match` (``proposer``, ``fixed``).
 
@@ -73,6 +84,16 @@ def compare(
     ['hungarian', 'stable', 'maxmin']
     >>> float(table.loc["hungarian", "total_vs_best"])
     1.0
+
+    The methods side by side on two threads (or processes, or a Dask
+    cluster: see the ``executor`` parameter), with the same table:
+
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> scores = mm.Scorer().score(mm.make_cohort(8, 8, rng=0))
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     side_by_side = mm.compare(scores, executor=pool)
+    >>> side_by_side.equals(mm.compare(scores))
+    True
     """
     if isinstance(methods, str) or not isinstance(methods, Iterable):
         raise fail(param_where("methods", "compare"), "a list of method names", describe(methods))
@@ -83,7 +104,13 @@ def compare(
         raise fail(param_where("methods", "compare"), "each method once", repr(methods))
     for method in methods:
         check_option(method, "methods", "compare", METHODS)
-    rows = [summary(match(scores, method=m, **match_options)) for m in methods]
+    executor = check_executor(executor, "compare")
+    rows = run_tasks(
+        _summary_of,
+        [(scores, m, match_options) for m in methods],
+        executor=executor,
+        owner="compare",
+    )
     table = pd.DataFrame(rows, index=pd.Index(methods, name="method"))
     table = table.infer_objects()
     best_total = table["total_score"].max()
@@ -91,6 +118,11 @@ def compare(
     table["total_vs_best"] = table["total_score"] / best_total if best_total > 0 else 1.0
     table["min_vs_best"] = table["min_score"] / best_min if best_min > 0 else 1.0
     return table
+
+
+def _summary_of(scores: Scores, method: str, match_options: dict[str, Any]) -> pd.Series:
+    """One method's row of :func:`compare` (a task: module-level, so that it pickles)."""
+    return summary(match(scores, method=method, **match_options))
 
 
 @dataclass(frozen=True, repr=False)
@@ -155,6 +187,7 @@ def sensitivity(
     n_samples: int = 50,
     rng: int | np.random.Generator | None = None,
     progress: bool | None = None,
+    executor: Any = None,
     **match_options: Any,
 ) -> Sensitivity:
     r"""How often each pair survives when the criterion weights are perturbed.
@@ -179,6 +212,17 @@ def sensitivity(
         Show a progress bar (needs ``tqdm``, the ``progress`` extra).
         ``None`` shows one only when the run will take more than about two
         seconds and tqdm is installed.
+    executor : concurrent.futures.Executor, optional
+        Where the samples are solved: ``None`` (the default) solves them
+        here, one after another; a
+        :class:`~concurrent.futures.ProcessPoolExecutor`, a
+        :class:`~concurrent.futures.ThreadPoolExecutor` or
+        ``dask.distributed.Client(...).get_executor()`` solves them side by
+        side. The weights of every sample are drawn here, in the same
+        order as without an executor, so the result is the same on every
+        executor. The samples go out in a few batches per worker, each
+        with the scores (pickled, for processes and Dask): about four
+        arrays of ``(n_students, n_managers)`` floats per batch.
     **match_options
         Passed to :func:`match`.
 
@@ -193,6 +237,16 @@ def sensitivity(
     ...                         n_samples=20, rng=0, progress=False)
     >>> result.pairs.columns.tolist()
     ['student_id', 'manager_id', 'survival', 'in_baseline']
+
+    The same samples solved on two threads (or processes, or a Dask cluster:
+    see the ``executor`` parameter), with the same result:
+
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     spread_out = mm.sensitivity(mm.make_cohort(8, 8, rng=1), mm.Scorer(),
+    ...                                 n_samples=20, rng=0, progress=False, executor=pool)
+    >>> spread_out.pairs.equals(result.pairs)
+    True
     """
     owner = "sensitivity"
     if not isinstance(cohort, Cohort):
@@ -204,6 +258,7 @@ def sensitivity(
     n_samples = check_number(n_samples, param_where("n_samples", owner), POSITIVE_INT)
     generator = as_generator(rng, param_where("rng", owner))
     progress = check_flag(progress, param_where("progress", owner), none=True)
+    executor = check_executor(executor, owner)
 
     scores = scorer.score(cohort)
     baseline = match(scores, method=method, **match_options)
@@ -211,19 +266,27 @@ def sensitivity(
     names = [k for k, w in scorer.weights.items() if w > 0]
     base_weights = np.array([scorer.weights[k] for k in names])
 
-    bar = None
-    started = time.perf_counter()
-    for sample in range(int(n_samples)):
+    # Every draw here, in sample order: the same weights whichever executor solves them.
+    samples = []
+    for _ in range(n_samples):
         factors = 1 + generator.uniform(-spread, spread, size=len(names))
-        weights = dict(zip(names, base_weights * factors, strict=True))
-        result = match(scorer.reweight(scores, weights), method=method, **match_options)
-        counts[result.rows, result.cols] += 1
-        if sample == 0 and progress is not False:
-            bar = _progress_bar(progress, time.perf_counter() - started, int(n_samples))
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+        samples.append(dict(zip(names, base_weights * factors, strict=True)))
+    # One sample a task here (a bar step each); a few batches per worker elsewhere, so
+    # that the scores travel once per batch, not once per sample.
+    size = 1 if executor is None else math.ceil(n_samples / (4 * parallelism(executor)))
+    batches = [samples[i : i + size] for i in range(0, n_samples, size)]
+    solved = run_tasks(
+        _solve_samples,
+        [(scorer, scores, batch, method, match_options) for batch in batches],
+        executor=executor,
+        progress=progress,
+        unit="sample",
+        owner=owner,
+        total=n_samples,
+        count=len,
+    )
+    for rows, cols in (pair for batch in solved for pair in batch):
+        counts[rows, cols] += 1
 
     survival = counts / n_samples
     in_base = np.zeros(scores.shape, dtype=np.bool_)
@@ -252,21 +315,19 @@ def sensitivity(
     )
 
 
-def _progress_bar(progress: bool | None, first: float, total: int) -> Any:
-    """A tqdm bar when asked for, or when the run looks long; None otherwise."""
-    if progress is None and first * total < 2.0:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        if progress:
-            raise fail(
-                param_where("progress", "sensitivity"),
-                "tqdm installed (pip install 'mentormatch-pairing[progress]')",
-                "True without it",
-            ) from None
-        return None
-    return tqdm(total=total, desc="sensitivity", unit="sample")
+def _solve_samples(
+    scorer: Scorer,
+    scores: Scores,
+    samples: list[dict[str, float]],
+    method: str,
+    match_options: dict[str, Any],
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """The pairs of each sample's weights (a task of :func:`sensitivity`: module-level)."""
+    solved = []
+    for weights in samples:
+        result = match(scorer.reweight(scores, weights), method=method, **match_options)
+        solved.append((result.rows, result.cols))
+    return solved
 
 
 def alternatives(scores: Scores, k: int = 5) -> list[Matching]:

@@ -27,6 +27,7 @@ import re
 import types
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +238,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
     "mentormatch.metrics.summary": lambda _: (metrics.summary, {"matching": _matching()}),
     "mentormatch.compare": lambda _: (
         mm.compare,
-        {"scores": _scores(), "methods": ["hungarian", "stable"]},
+        {"scores": _scores(), "methods": ["hungarian", "stable"], "executor": None},
     ),
     "mentormatch.sensitivity": lambda _: (
         mm.sensitivity,
@@ -249,6 +250,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
             "n_samples": 2,
             "rng": 0,
             "progress": False,
+            "executor": None,
         },
     ),
     "mentormatch.make_ratings": lambda _: (
@@ -526,6 +528,8 @@ def out_of_range(parameter: str, kind: str, valid: Any) -> Any:
         return bad
     if kind.startswith(("int", "float", "(int, int)")):
         return (5, 1) if kind.startswith("(int, int)") else -1
+    if kind.startswith("concurrent.futures.Executor"):
+        return ThreadPoolExecutor  # the class, not an executor: a slip worth a clear message
     if kind.startswith(("str", "sequence of str", "dtype")):
         return ["no-such-name"] if kind.startswith("sequence") else "no-such-name"
     raise AssertionError(f"no out-of-range value known for the type {kind!r}")
