@@ -390,6 +390,51 @@ VALID: dict[str, Callable[[Path], Call]] = {
             "receiver_capacity": [1, 1, 1],
         },
     ),
+    "mentormatch.solvers.lazy_deferred_acceptance": lambda _: (
+        solvers.lazy_deferred_acceptance,
+        {
+            "n_proposers": 2,
+            "n_receivers": 3,
+            "next_candidates": solvers.dense_candidates(W, R, W > 0),
+            "proposer_capacity": 1,
+            "receiver_capacity": [1, 1, 1],
+            "batch": 2,
+            "on_round": lambda *_: None,
+        },
+    ),
+    "mentormatch.solvers.dense_candidates": lambda _: (
+        solvers.dense_candidates,
+        {"proposer_utility": W, "receiver_utility": R, "allowed": W > 0},
+    ),
+    "mentormatch.solvers.matching_standing": lambda _: (
+        solvers.matching_standing,
+        {
+            "rows": [0, 1],
+            "cols": [0, 1],
+            "proposer_value": [1.0, 2.0],
+            "receiver_value": [0.5, 0.25],
+            "n_rows": 2,
+            "n_cols": 3,
+            "proposer_capacity": 1,
+            "receiver_capacity": [1, 1, 1],
+        },
+    ),
+    "mentormatch.solvers.blocking_in_block": lambda _: (
+        solvers.blocking_in_block,
+        {
+            "rows": [1],
+            "cols": [0, 2],
+            "proposer_utility": W[[1]][:, [0, 2]],
+            "receiver_utility": R[[1]][:, [0, 2]],
+            "matched": np.array([[False, False]]),
+            "row_worst": [1.0, np.inf],
+            "row_full": np.array([True, False]),
+            "col_worst": [0.5, np.inf, np.inf],
+            "col_full": np.array([True, False, False]),
+            "allowed": np.array([[True, True]]),
+            "return_pairs": True,
+        },
+    ),
     "mentormatch.solvers.is_stable": lambda _: (
         solvers.is_stable,
         {
@@ -421,7 +466,7 @@ EXEMPT: dict[tuple[str, str], str] = {
 NO_RANGE_TYPES = re.compile(
     r"^(pandas\.DataFrame|Cohort|Scores|Scorer|Matching|Evaluation|bool|matplotlib|"
     r"str or path-like|str, path-like|mapping of str to str|mapping of str to callable|"
-    r"mapping of str to mapping|iterable of|sequence of Matching|"
+    r"mapping of str to mapping|iterable of|sequence of Matching|callable|"
     # Scorer's allowed: its shape is checked against the cohort, in Scorer.score.
     r"array-like, pandas\.DataFrame or callable)"
 )

@@ -29,7 +29,10 @@ Which one to choose:
 * :func:`gale_shapley` -- a stable matching, respecting each side's own view;
 * :func:`best_stable` -- the stable matching best for a total, the sum of
   ranks or the worst rank; :func:`stable_matchings` lists them all;
-* :func:`k_best` -- the best, second-best, ... matchings of :func:`hungarian`.
+* :func:`k_best` -- the best, second-best, ... matchings of :func:`hungarian`;
+* :func:`lazy_deferred_acceptance` -- :func:`gale_shapley`'s matching when the
+  utilities are too large to hold, scored on demand through a callback, and
+  :func:`blocking_in_block` to check it a block of pairs at a time.
 """
 
 from mentormatch.solvers.assignment import hungarian
@@ -37,15 +40,27 @@ from mentormatch.solvers.checks import blocking_pairs, is_stable
 from mentormatch.solvers.fairness import maxmin
 from mentormatch.solvers.kbest import k_best
 from mentormatch.solvers.lattice import best_stable, stable_matchings
+from mentormatch.solvers.ondemand import (
+    NextCandidates,
+    blocking_in_block,
+    dense_candidates,
+    lazy_deferred_acceptance,
+    matching_standing,
+)
 from mentormatch.solvers.stable import gale_shapley
 
 __all__ = [
+    "NextCandidates",
     "best_stable",
+    "blocking_in_block",
     "blocking_pairs",
+    "dense_candidates",
     "gale_shapley",
     "hungarian",
     "is_stable",
     "k_best",
+    "lazy_deferred_acceptance",
+    "matching_standing",
     "maxmin",
     "stable_matchings",
 ]
