@@ -1,0 +1,80 @@
+"""``executor=`` on a Dask cluster: the same answers as without one.
+
+One :class:`dask.distributed.LocalCluster` of two worker processes (one
+thread each, no dashboard) serves the whole module and is shut down at its
+end. Its workers are separate processes, started by Dask with ``spawn``:
+every task and its arguments really are pickled there and back. Skipped
+only when dask.distributed is not installed (it is in the ``test`` extra).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import mentormatch as mm
+from mentormatch._parallel import parallelism, run_tasks
+
+distributed = pytest.importorskip(
+    "dask.distributed", reason="dask.distributed is not installed (pip install '.[distributed]')"
+)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    dask_client = distributed.Client(cluster)
+    try:
+        yield dask_client
+    finally:
+        dask_client.close()
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def executor(client: Any) -> Any:
+    return client.get_executor()
+
+
+def test_run_tasks_gives_the_serial_results_in_order(executor: Any) -> None:
+    arguments = [(7 * k + 3, k + 1) for k in range(40)]
+    assert run_tasks(divmod, arguments, executor=executor, window=5) == [
+        divmod(x, y) for x, y in arguments
+    ]
+
+
+def test_a_task_exception_arrives_unchanged(executor: Any) -> None:
+    with pytest.raises(ZeroDivisionError, match="division or modulo by zero"):
+        run_tasks(divmod, [(4, 2), (1, 0), (3, 1)], executor=executor)
+
+
+def test_parallelism_counts_the_cluster_threads(executor: Any) -> None:
+    assert parallelism(executor) == 2
+
+
+def test_sensitivity_is_the_same_on_the_cluster(executor: Any) -> None:
+    cohort = mm.make_cohort(20, 16, rng=7, n_preferences=2)
+    options: dict[str, Any] = {"spread": 0.5, "n_samples": 10, "rng": 3, "progress": False}
+    serial = mm.sensitivity(cohort, mm.Scorer(), **options)
+    on_cluster = mm.sensitivity(cohort, mm.Scorer(), executor=executor, **options)
+    assert on_cluster.pairs.equals(serial.pairs)
+    assert on_cluster.stability == serial.stability
+    assert serial.pairs["survival"].between(0, 1, inclusive="neither").any()
+
+
+def test_compare_is_the_same_on_the_cluster(executor: Any) -> None:
+    scores = mm.Scorer().score(mm.make_cohort(12, 12, rng=8))
+    methods = ["stable", "hungarian", "maxmin"]
+    assert mm.compare(scores, methods, executor=executor).equals(mm.compare(scores, methods))
+
+
+@pytest.mark.skipif(not hasattr(mm, "match_large"), reason="mm.match_large is not on main yet")
+def test_match_large_gives_the_same_pairs_on_the_cluster(executor: Any) -> None:
+    cohort = mm.make_cohort(300, 300, rng=0)
+    here = mm.match_large(cohort, executor=None)  # type: ignore[attr-defined,unused-ignore]
+    there = mm.match_large(cohort, executor=executor)  # type: ignore[attr-defined,unused-ignore]
+    assert there.pairs.equals(here.pairs)
