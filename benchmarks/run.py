@@ -4,7 +4,9 @@ Run ``python benchmarks/run.py --quick`` (under two minutes on two cores) or
 ``python benchmarks/run.py`` (the full run, cohorts of 8 to 10,000 per side);
 ``--help`` lists the options (``--sizes``, ``--methods``, ``--cases``,
 ``--stages``, ``--repeats``, ``--out``, ...) and ``--list`` every method with
-its size caps and whether it is installed.
+its size caps and whether it is installed. ``--executor processes:N`` or
+``--executor dask:ADDRESS`` measures the inputs side by side (for sweeps: the
+times of measurements that run at once are not the figures to quote).
 
 What is measured
 ----------------
@@ -63,9 +65,14 @@ with the command that measures it alone.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 # ``python benchmarks/run.py`` puts this directory on sys.path; a loader that runs
 # the file by its path (the smoke test) does not.
@@ -125,6 +132,14 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, bool]:
     parser.add_argument("--name", type=str, help="output file stem (default full/quick/custom)")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--executor",
+        type=str,
+        default="",
+        help="measure the inputs side by side: processes:N (a local process pool) or "
+        "dask:ADDRESS (a Dask scheduler, e.g. dask:tcp://127.0.0.1:8786); timings are then "
+        "for sweeps, not for ratios",
+    )
     parser.add_argument("--list", action="store_true", help="list cases and methods, then exit")
     args = parser.parse_args(argv)
 
@@ -152,6 +167,8 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, bool]:
         if not sizes or min(sizes) < 1:
             parser.error(f"--sizes must be positive integers; got {args.sizes!r}")
     custom = any(v is not None for v in (args.sizes, args.cases, args.stages, args.methods))
+    if args.executor and not _EXECUTOR.fullmatch(args.executor):
+        parser.error(f"--executor must be processes:N or dask:ADDRESS; got {args.executor!r}")
     repeats = args.repeats if args.repeats is not None else (3 if args.quick else 7)
     if repeats < 1:
         parser.error(f"--repeats must be at least 1; got {repeats}")
@@ -167,8 +184,36 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, bool]:
         name=args.name or ("custom" if custom else "quick" if args.quick else "full"),
         plot=not args.no_plot,
         progress=not args.no_progress,
+        executor=args.executor,
     )
     return settings, args.list
+
+
+_EXECUTOR = re.compile(r"processes:[1-9][0-9]*|dask:\S+")
+
+
+@contextlib.contextmanager
+def executor_of(spec: str) -> Iterator[Any]:
+    """The executor that ``--executor`` names (None for ""), shut down on leaving.
+
+    ``processes:N`` starts its workers from a fork server (``spawn`` where
+    there is none): fresh processes, not copies of this one's memory and
+    threads, that import the suite once in the server. A Dask
+    cluster's workers must be able to import ``mmbench``: start them in
+    this directory or with ``PYTHONPATH=benchmarks``.
+    """
+    if not spec:
+        yield None
+    elif spec.startswith("processes:"):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        with ProcessPoolExecutor(int(spec.partition(":")[2]), mp_context=context) as pool:
+            yield pool
+    else:
+        from dask.distributed import Client
+
+        with Client(spec.partition(":")[2]) as client:
+            yield client.get_executor()
 
 
 def listing() -> str:
@@ -196,7 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     load_before = load_averages()
     notes = Notes()
-    rows = run(settings, notes)
+    with executor_of(settings.executor) as executor:
+        rows = run(settings, notes, executor)
     settings.out.mkdir(parents=True, exist_ok=True)
     header = [
         *environment(),
@@ -205,6 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"sizes {', '.join(map(str, settings.sizes))}; up to {settings.repeats} repeats, "
         f"budget {settings.budget:g} s; seed {settings.seed}",
     ]
+    if settings.executor:
+        header.append(
+            f"inputs measured side by side on {settings.executor}: the times are for the "
+            "sweep, not for ratios (measurements running at once compete for the cores)"
+        )
     report = "\n\n".join(
         ["\n".join(header), table(rows), targets_report(rows), notes_report(notes, rows)]
     )

@@ -228,3 +228,32 @@ def test_a_missing_peer_is_skipped_with_a_note(
     assert {r["role"] for r in rows} == {"ours", "variant", "yardstick"}
     for peer in ("scipy", "lapjv", "nx_full", "nx_blossom", "matching"):
         assert f"skipped {peer}: not installed" in printed
+
+
+def test_on_a_process_pool_the_same_rows_come_back_in_order(
+    bench: ModuleType, smallest: Smallest, tmp_path: Path
+) -> None:
+    # --executor measures each input in a worker; the answers (not the times) and the
+    # table order must be those of the serial run (the same rows of `smallest`).
+    methods = ("hungarian", "scipy", "gale_shapley", "match_hungarian")
+    args = ["--stages", "solve,match", "--cases", "cohort,forbidden", "--no-plot"]
+    args += ["--methods", ",".join(methods), "--executor", "processes:2"]
+    pooled, printed = _run(bench, tmp_path, args)
+    serial = [
+        r
+        for r in smallest[0]
+        if r["method"] in methods
+        and r["stage"] in ("solve", "match")
+        and r["case"] in ("cohort", "forbidden")
+    ]
+    quality = ("stage", "case", "n", "method", "status", "pairs", "total", "worst", "blocking")
+    assert len(pooled) >= 7
+    assert [[r[c] for c in quality] for r in pooled] == [[r[c] for c in quality] for r in serial]
+    assert "side by side on processes:2" in printed
+
+
+@pytest.mark.parametrize("spec", ["threads:2", "processes:0", "dask:"])
+def test_a_bad_executor_is_a_usage_error(bench: ModuleType, spec: str) -> None:
+    with pytest.raises(SystemExit) as stopped, contextlib.redirect_stderr(io.StringIO()):
+        bench.parse(["--executor", spec])
+    assert stopped.value.code == 2

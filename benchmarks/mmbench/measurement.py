@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from mentormatch._parallel import imap_tasks
 from mentormatch.solvers import blocking_pairs
 from mmbench import peers
 from mmbench.cases import MIB, Pairs, Problem, Thunk, make_problem
@@ -179,6 +180,7 @@ class Settings:
     name: str
     plot: bool
     progress: bool
+    executor: str = ""  # where the inputs are measured: "" here, "processes:N", "dask:ADDRESS"
 
 
 def measure(stage: str, p: Problem, methods: Sequence[Method], settings: Settings) -> list[Row]:
@@ -327,8 +329,14 @@ def selected(stage: str, settings: Settings) -> list[Method]:
     ]
 
 
-def run(settings: Settings, notes: Notes) -> list[Row]:
-    """Every measurement of a run, in table order."""
+def run(settings: Settings, notes: Notes, executor: Any = None) -> list[Row]:
+    """Every measurement of a run, in table order.
+
+    Each size and case is one task of :func:`mentormatch._parallel.imap_tasks`
+    (its input is built once for all its stages): here, one after another,
+    when ``executor`` is None, else side by side on the executor (a process
+    pool, a Dask cluster), the rows coming back in the same order.
+    """
     usable: dict[int, bool] = {}
     for method in peers.METHODS:
         why = missing(method)
@@ -336,45 +344,67 @@ def run(settings: Settings, notes: Notes) -> list[Row]:
         if why is not None and (settings.methods is None or method.name in settings.methods):
             notes.skipped[method.name] = why
 
+    # What runs on each input, decided here (the notes of what is left out with it); the
+    # tasks get method names, which pickle, and look the methods up where they run.
+    tasks: list[tuple[int, str, list[tuple[str, list[str]]]]] = []
+    for n, case, stage in _plan(settings):
+        names = []
+        for method in selected(stage, settings):
+            if not usable[id(method)] or not method.applies(case):
+                continue
+            if n < method.min_n:
+                notes.capped[f"{method.name} ({stage}, {case})"] = (
+                    f"run from n = {method.min_n}: {method.why_capped}"
+                )
+                continue
+            if n > method.cap(case):
+                where = f"{stage}, {case}" if case in method.case_max_n else stage
+                notes.capped[f"{method.name} ({where})"] = (
+                    f"run up to n = {method.cap(case)}: {method.why_capped}"
+                )
+                continue
+            names.append(method.name)
+        if not tasks or tasks[-1][:2] != (n, case):
+            tasks.append((n, case, []))
+        if names:
+            tasks[-1][2].append((stage, names))
+
     tqdm = _tqdm()
-    plan = list(_plan(settings))
     results: list[Row] = []
     # Progress in units of n^2 (what most methods' cost grows with, at least),
     # so that the time left is estimated better than by counting inputs.
     weight = {n: max(n, 100) ** 2 for n in settings.sizes}
     with tqdm(
-        total=sum(weight[n] for n, _, _ in plan),
+        total=sum(weight[n] * max(len(stages), 1) for n, _, stages in tasks),
         file=sys.stderr,
         disable=not settings.progress,
         bar_format="{l_bar}{bar}| {elapsed}<{remaining}",
     ) as bar:
-        problem: Problem | None = None
-        for n, case, stage in plan:
-            if problem is not None and (problem.n, problem.case) != (n, case):
-                problem = None  # free the last input before making the next
-            methods = []
-            for method in selected(stage, settings):
-                if not usable[id(method)] or not method.applies(case):
-                    continue
-                if n < method.min_n:
-                    notes.capped[f"{method.name} ({stage}, {case})"] = (
-                        f"run from n = {method.min_n}: {method.why_capped}"
-                    )
-                    continue
-                if n > method.cap(case):
-                    where = f"{stage}, {case}" if case in method.case_max_n else stage
-                    notes.capped[f"{method.name} ({where})"] = (
-                        f"run up to n = {method.cap(case)}: {method.why_capped}"
-                    )
-                    continue
-                methods.append(method)
-            bar.set_description_str(f"{stage} {case} n={n}")
-            if methods:
-                if problem is None:
-                    problem = make_problem(case, n, settings.seed)
-                results.extend(measure(stage, problem, methods, settings))
-            bar.update(weight[n])
+        measured = imap_tasks(
+            measure_input,
+            [(n, case, stages, settings) for n, case, stages in tasks],
+            executor=executor,
+            owner="benchmarks",
+        )
+        for (n, case, stages), rows in zip(tasks, measured, strict=True):
+            bar.set_description_str(f"{case} n={n}")
+            results.extend(rows)
+            bar.update(weight[n] * max(len(stages), 1))
     return results
+
+
+def measure_input(
+    n: int, case: str, stages: list[tuple[str, list[str]]], settings: Settings
+) -> list[Row]:
+    """Every stage's methods on one size and case (a task of :func:`run`: module-level)."""
+    if not stages:
+        return []
+    problem = make_problem(case, n, settings.seed)
+    rows: list[Row] = []
+    for stage, names in stages:
+        methods = [m for m in selected(stage, settings) if m.name in names]
+        rows.extend(measure(stage, problem, methods, settings))
+    return rows
 
 
 def _tqdm() -> Any:
