@@ -102,6 +102,7 @@ def lazy(
     batch: int = 32,
     *,
     grow: bool = True,
+    screen: bool = False,
     wrap: Callable[[Any], Any] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     pu, ru, allowed, pcap, rcap = inst
@@ -110,7 +111,7 @@ def lazy(
     if wrap is not None:
         ask = wrap(ask)
     if grow:
-        return lazy_deferred_acceptance(n, m, ask, pcap, rcap, batch=batch)
+        return lazy_deferred_acceptance(n, m, ask, pcap, rcap, batch=batch, screen=screen)
     return ondemand_module._lazy(
         n,
         m,
@@ -119,6 +120,7 @@ def lazy(
         np.ones(m, np.int64) if rcap is None else rcap,
         batch,
         None,
+        screen=screen,
         grow=False,
     )
 
@@ -140,9 +142,12 @@ def assert_same(
     inst=st_market(),
     batch=st.sampled_from([1, 2, 3, 4, 5, 1000]),
     grow=st.booleans(),
+    screen=st.booleans(),
 )
-def test_lazy_gives_the_pairs_of_gale_shapley(inst: Instance, batch: int, grow: bool) -> None:
-    assert_same(lazy(inst, batch, grow=grow), dense(inst))
+def test_lazy_gives_the_pairs_of_gale_shapley(
+    inst: Instance, batch: int, grow: bool, screen: bool
+) -> None:
+    assert_same(lazy(inst, batch, grow=grow, screen=screen), dense(inst))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -150,7 +155,8 @@ def test_lazy_gives_the_pairs_of_gale_shapley_on_larger_markets(seed: int) -> No
     n, m = [(200, 200), (200, 120), (120, 200)][seed % 3]
     inst = random_market(seed, n, m)
     want = dense(inst)
-    assert_same(lazy(inst, 1 + seed % 5, grow=bool(seed % 2)), want)
+    assert_same(lazy(inst, 1 + seed % 5, grow=bool(seed % 2), screen=seed % 4 < 2), want)
+    assert_same(lazy(inst, 64, screen=True), want)
     assert_same(lazy(inst, 64), want)
 
 
@@ -166,8 +172,9 @@ def recording(log: Log) -> Callable[[Any], Any]:
             after_value: NDArray[np.float64],
             after_col: NDArray[np.intp],
             k: int,
+            *floors: Any,
         ) -> Any:
-            answer = ask(proposers, after_value, after_col, k)
+            answer = ask(proposers, after_value, after_col, k, *floors)
             counts = np.diff(answer[0]).tolist()
             for i, v, c, got in zip(
                 proposers.tolist(), after_value.tolist(), after_col.tolist(), counts, strict=True
@@ -181,12 +188,12 @@ def recording(log: Log) -> Callable[[Any], Any]:
 
 
 @settings(max_examples=fuzz_examples(300))
-@given(inst=st_market(), batch=st.integers(1, 5), grow=st.booleans())
+@given(inst=st_market(), batch=st.integers(1, 5), grow=st.booleans(), screen=st.booleans())
 def test_each_cursor_is_asked_about_once_and_each_receiver_handed_once(
-    inst: Instance, batch: int, grow: bool
+    inst: Instance, batch: int, grow: bool, screen: bool
 ) -> None:
     log: Log = []
-    lazy(inst, batch, grow=grow, wrap=recording(log))
+    lazy(inst, batch, grow=grow, screen=screen, wrap=recording(log))
     cursors = [(i, v, c) for i, v, c, _, _ in log]
     assert len(set(cursors)) == len(cursors)
     # A proposer told that its list has ended (fewer than k) is never asked
@@ -214,6 +221,36 @@ def test_only_the_proposers_that_ran_out_are_asked_again() -> None:
     rank = (pu[rows][:, None, :] > pu[rows, cols][:, None, None]).sum(axis=2).ravel()
     # Proposer i proposed to rank[i] + 1 receivers, one per call.
     np.testing.assert_array_equal(asked[rows], rank + 1)
+
+
+def test_one_receiver_at_a_time_on_many_small_markets() -> None:
+    # Small batches that never grow make every proposer come back for more,
+    # after the receivers have filled: the screens and the refills are used
+    # on every market.
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        n, m = (int(x) for x in rng.integers(1, 12, 2))
+        inst = random_market(seed, n, m)
+        if seed % 2:
+            inst = (inst[0], inst[1], inst[2], inst[3], rng.integers(0, 4, m))
+        want = dense(inst)
+        for screen in (False, True):
+            assert_same(lazy(inst, 1 + seed % 2, grow=False, screen=screen), want)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_screening_hands_out_fewer_receivers_for_the_same_pairs(seed: int) -> None:
+    # More proposers than places: without screening, the proposers left out
+    # are handed every receiver on their lists.
+    rng = np.random.default_rng(seed)
+    inst = (rng.random((80, 30)), rng.random((80, 30)), None, None, None)
+    logs: list[Log] = [[], []]
+    plain = lazy(inst, 2, wrap=recording(logs[0]))
+    screened = lazy(inst, 2, screen=True, wrap=recording(logs[1]))
+    assert_same(screened, plain)
+    handed = [sum(got for *_, got, _ in log) for log in logs]
+    assert handed[1] < handed[0] / 2
+    assert handed[0] >= 50 * 30  # each proposer left out went through its whole list
 
 
 def test_on_round_reports_every_call() -> None:

@@ -399,6 +399,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
             "proposer_capacity": 1,
             "receiver_capacity": [1, 1, 1],
             "batch": 2,
+            "screen": True,
             "on_round": lambda *_: None,
         },
     ),

@@ -50,13 +50,10 @@ __all__ = [
     "matching_standing",
 ]
 
-#: ``next_candidates(proposers, after_value, after_col, k)`` returns
-#: ``(indptr, cols, proposer_value, receiver_value)``: see
-#: :func:`lazy_deferred_acceptance`.
-NextCandidates = Callable[
-    [NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], int],
-    tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike],
-]
+#: ``next_candidates(proposers, after_value, after_col, k)`` (and, with
+#: ``screen=True``, ``floor_value, floor_row``) returns ``(indptr, cols,
+#: proposer_value, receiver_value)``: see :func:`lazy_deferred_acceptance`.
+NextCandidates = Callable[..., tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike]]
 
 _LAZY = "lazy_deferred_acceptance"
 
@@ -72,6 +69,7 @@ def lazy_deferred_acceptance(
     receiver_capacity: ArrayLike | None = None,
     *,
     batch: int = 32,
+    screen: bool = False,
     on_round: Callable[[int, int, int], object] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     r"""The proposer-optimal stable matching, with preferences asked for on demand.
@@ -112,6 +110,19 @@ def lazy_deferred_acceptance(
         proposers wait for more, each is asked for more, up to about
         ``(n_proposers + n_receivers) * batch`` receivers held in buffers
         in all.
+    screen : bool, default False
+        Also tell ``next_candidates`` which receivers would accept whom now,
+        so that it hands out only those: it is called as
+        ``next_candidates(proposers, after_value, after_col, k, floor_value,
+        floor_row)``, and must then list, of each proposer's receivers after
+        its cursor, only the next ``k`` that would accept it (fewer: there
+        are no more). Receiver *j* accepts proposer *i* when
+        ``R[i, j] > floor_value[j]``, or ``R[i, j] == floor_value[j]`` and
+        ``i < floor_row[j]`` (arrays of shape ``(n_receivers,)``; ``-inf``
+        for a receiver with room, ``inf`` for one with no place). The others
+        would reject it now and ever after, so the matching is the same; the
+        proposals saved are most of them when one side has more places than
+        the other can fill, or when the proposers rank alike.
     on_round : callable, optional
         Called after each call of ``next_candidates`` as
         ``on_round(round, asked, proposals)``: the round (from 1), the
@@ -168,7 +179,11 @@ def lazy_deferred_acceptance(
     (Gale & Shapley 1962; Roth 1984 for capacities), the matching that
     :func:`gale_shapley` returns. Lists are the same (acceptable pairs,
     utility descending, lower receiver first), and receivers compare
-    proposals as ``gale_shapley`` does: by ``(R[i, j], -i)``.
+    proposals as ``gale_shapley`` does: by ``(R[i, j], -i)``. With
+    ``screen``, a receiver left out of a list holds, when asked about, as
+    many proposals it prefers to this one as it has places; its worst held
+    proposal only improves, so it would have turned the proposal away then
+    or at any later time, and a proposal turned away changes nothing.
 
     *Memory.* Each proposer's cursor, free places and buffer (entries in
     flat arrays, compacted when the spent ones dominate), each receiver's
@@ -206,9 +221,10 @@ def lazy_deferred_acceptance(
     row_cap = as_capacity(proposer_capacity, "proposer_capacity", _LAZY, n)
     col_cap = as_capacity(receiver_capacity, "receiver_capacity", _LAZY, m)
     k = check_number(batch, param_where("batch", _LAZY), POSITIVE_INT)
+    screened = check_flag(screen, param_where("screen", _LAZY))
     if on_round is not None and not callable(on_round):
         raise fail(param_where("on_round", _LAZY), "a callable or None", describe(on_round))
-    return _lazy(n, m, next_candidates, row_cap, col_cap, k, on_round)
+    return _lazy(n, m, next_candidates, row_cap, col_cap, k, on_round, screen=screened)
 
 
 class _Buffers:
@@ -219,8 +235,16 @@ class _Buffers:
     the end; when the spent entries dominate they are dropped.
     """
 
-    def __init__(self, n: int, m: int, ask: NextCandidates, batch: int, grow: bool) -> None:
-        self.n, self.m, self.ask, self.batch = n, m, ask, batch
+    def __init__(
+        self,
+        n: int,
+        m: int,
+        ask: NextCandidates,
+        batch: int,
+        grow: bool,
+        floors: tuple[NDArray[np.float64], NDArray[np.intp]] | None,
+    ) -> None:
+        self.n, self.m, self.ask, self.batch, self.floors = n, m, ask, batch, floors
         self.budget = (n + m) * batch if grow else 0
         self.cols: NDArray[np.intp] = np.empty(0, dtype=np.intp)
         self.rvals: NDArray[np.float64] = np.empty(0)
@@ -239,7 +263,10 @@ class _Buffers:
         k = max(self.batch, min(self.m, (self.budget - self.live) // len(waiting)))
         after_value = self.after_value[index]
         after_col = self.after_col[index]
-        answer = self.ask(index.copy(), after_value.copy(), after_col.copy(), k)
+        args = [index.copy(), after_value.copy(), after_col.copy(), k]
+        if self.floors is not None:
+            args += [self.floors[0].copy(), self.floors[1].copy()]
+        answer = self.ask(*args)
         indptr, cols, pvals, rvals = _checked_answer(
             answer, index, after_value, after_col, k, self.m
         )
@@ -369,6 +396,7 @@ def _lazy(
     batch: int,
     on_round: Callable[[int, int, int], object] | None,
     *,
+    screen: bool = False,
     grow: bool = True,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """:func:`lazy_deferred_acceptance` on checked inputs.
@@ -379,15 +407,25 @@ def _lazy(
     empty = np.empty(0, dtype=np.intp)
     if n == 0 or m == 0:
         return empty, empty.copy()
-    buffers = _Buffers(n, m, ask, batch, grow)
+    # With screen, each receiver's worst held offer when it is full (the
+    # floor a proposal must beat), kept up to date at each call.
+    floor_value = np.where(col_cap == 0, np.inf, -np.inf)
+    floor_row = np.full(m, n, dtype=np.intp)
+    buffers = _Buffers(n, m, ask, batch, grow, (floor_value, floor_row) if screen else None)
     free = row_cap.tolist()
     caps = col_cap.tolist()
+    changed: set[int] = set()
     # Each receiver's held proposals, a min-heap of (value, -proposer): the top
     # is the one it likes least, the higher proposer losing a tie.
     held: list[list[tuple[float, int]]] = [[] for _ in range(m)]
     waiting = [i for i in range(n) if free[i] > 0]
     proposals = rounds = 0
     while waiting:
+        if changed:
+            full = [j for j in changed if len(held[j]) >= caps[j]]
+            floor_value[full] = [held[j][0][0] for j in full]
+            floor_row[full] = [-held[j][0][1] for j in full]
+            changed.clear()
         buffers.refill(waiting)
         rounds += 1
         if on_round is not None:
@@ -425,6 +463,8 @@ def _lazy(
                     else:
                         continue
                     free[i] -= 1
+                    if screen:
+                        changed.add(int(j))
         buffers.live -= proposals - before
     rows_out = [-r for heap in held for _, r in heap]
     cols_out = [j for j, heap in enumerate(held) for _ in heap]
@@ -471,9 +511,10 @@ def dense_candidates(
     Returns
     -------
     callable
-        ``next_candidates(proposers, after_value, after_col, k)``, returning
-        ``(indptr, cols, proposer_value, receiver_value)`` as
-        :func:`lazy_deferred_acceptance` describes.
+        ``next_candidates(proposers, after_value, after_col, k,
+        floor_value=None, floor_row=None)``, returning ``(indptr, cols,
+        proposer_value, receiver_value)`` as :func:`lazy_deferred_acceptance`
+        describes (with the floors, only the receivers that would accept).
 
     Raises
     ------
@@ -518,23 +559,40 @@ def dense_candidates(
         after_value: NDArray[np.float64],
         after_col: NDArray[np.intp],
         k: int,
+        floor_value: NDArray[np.float64] | None = None,
+        floor_row: NDArray[np.intp] | None = None,
     ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+        # Receivers with room accept anyone: no need to look at R until one is full.
+        floors = None
+        if floor_value is not None and floor_row is not None and (floor_value > -np.inf).any():
+            floors = (floor_value, floor_row)
         rows_out: list[NDArray[np.intp]] = []
         cols_out: list[NDArray[np.intp]] = []
         for lo in range(0, proposers.size, step):
             index = proposers[lo : lo + step]
             av = after_value[lo : lo + step, None]
             ac = after_col[lo : lo + step, None]
-            vals = values[index]
-            after = (vals < av) | ((vals == av) & (column > ac))
-            vals = np.where(after, vals, -np.inf)
+            vals = values[index]  # a copy: entries left out become -inf
+            if not np.all(av == np.inf):  # all from the start: nothing is before
+                vals[(vals > av) | ((vals == av) & (column <= ac))] = -np.inf
+            if floors is not None:
+                theirs = ru[index]
+                fv, fr = floors
+                vals[(theirs < fv) | ((theirs == fv) & (index[:, None] >= fr))] = -np.inf
             if k < n_cols:
                 kth = np.partition(vals, n_cols - k, axis=1)[:, n_cols - k, None]
-                above = vals > kth
-                # Among the values equal to the k-th, the lower receivers first.
-                need = k - above.sum(axis=1, keepdims=True)
-                equal = vals == kth
-                keep = above | (equal & (np.cumsum(equal, axis=1) <= need))
+                keep = vals >= kth
+                # Where more than k are at least the k-th, keep of those equal to
+                # it only the lower receivers (the cumulative count is only taken
+                # on those rows: with distinct values there are none).
+                excess = np.flatnonzero(keep.sum(axis=1) > k)
+                if excess.size:
+                    part = vals[excess]
+                    equal = part == kth[excess]
+                    need = k - (part > kth[excess]).sum(axis=1, keepdims=True)
+                    keep[excess] = (part > kth[excess]) | (
+                        equal & (np.cumsum(equal, axis=1) <= need)
+                    )
                 keep &= vals > -np.inf
             else:
                 keep = vals > -np.inf
