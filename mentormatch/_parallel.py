@@ -22,10 +22,12 @@ With a process pool or a Dask cluster, each task's function and arguments
 are pickled to a worker and its result pickled back. So the function must
 be defined at module level (not a lambda or a closure) and importable where
 it runs (mentormatch installed on the Dask workers, at the same version),
-and arguments and results should be small: a task's arguments are pickled
-once per task, never shared between tasks. A thread pool shares this
-process's memory: nothing is pickled, and numpy releases the GIL in most of
-its array work.
+and a task's own arguments and its result should be small. What every task
+needs (the scores, a cohort's encoded columns) goes in ``shared``: on a Dask
+cluster it is scattered once and each worker fetches it once, however many
+tasks it runs; a process pool pickles it with every task (so a caller
+batches its tasks there); a thread pool and the serial run share this
+process's memory and pickle nothing.
 
 Why it terminates
 -----------------
@@ -161,8 +163,9 @@ def imap_tasks(
     total: int | None = None,
     count: Callable[[T], int] | None = None,
     window: int | None = None,
+    shared: tuple[Any, ...] = (),
 ) -> Generator[T, None, None]:
-    """``function(*args)`` for each ``args`` of ``arguments``, yielded in their order.
+    """``function(*shared, *args)`` for each ``args`` of ``arguments``, in their order.
 
     The results come one at a time, as soon as each one and all before it
     are done, so a caller can fold them (into a running top-k, a count)
@@ -190,6 +193,9 @@ def imap_tasks(
         do several units of work.
     window : int, optional
         Most futures in flight; default twice :func:`parallelism`.
+    shared : tuple, default ()
+        Leading arguments of every task, sent once per Dask worker (see
+        "What travels" above).
 
     Yields
     ------
@@ -229,6 +235,7 @@ def imap_tasks(
         label=(owner, desc, unit, total),
         count=count,
         window=window or 2 * parallelism(executor),
+        shared=tuple(shared),
     )
 
 
@@ -242,12 +249,16 @@ def _results(
     label: tuple[str, str, str, int | None],
     count: Callable[[T], int] | None,
     window: int,
+    shared: tuple[Any, ...],
 ) -> Generator[T, None, None]:
     owner, desc, unit, total = label
     started = time.perf_counter()
     pending: deque[Future[T]] = deque()
     first = True
     try:
+        if shared:
+            sent = shared if executor is None else _scattered(executor, shared)
+            arguments = ((*sent, *args) for args in arguments)
         if executor is None:
             results: Iterator[T] = (function(*args) for args in arguments)
         else:
@@ -279,6 +290,21 @@ def _results(
             bar.close()
 
 
+def _scattered(executor: Any, shared: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``shared`` as Dask futures, sent to the cluster once; as it is elsewhere.
+
+    Dask resolves a future given as a task's argument to its value on the
+    worker, which fetches it once (dask's ``Client.scatter``; each value is
+    wrapped in a list so that a dict or list is sent whole, not item by
+    item).
+    """
+    client = getattr(executor, "_client", executor)  # dask's ClientExecutor, or a Client
+    scatter = getattr(client, "scatter", None)
+    if not callable(scatter) or not hasattr(client, "get_executor"):
+        return shared
+    return tuple(scatter([value], hash=False)[0] for value in shared)
+
+
 def _in_order(
     pending: deque[Future[T]],
     arguments: Iterator[tuple[Any, ...]],
@@ -307,8 +333,9 @@ def run_tasks(
     total: int | None = None,
     count: Callable[[T], int] | None = None,
     window: int | None = None,
+    shared: tuple[Any, ...] = (),
 ) -> list[T]:
-    """``[function(*args) for args in arguments]``, on ``executor`` when one is given.
+    """``[function(*shared, *args) for args in arguments]``, on ``executor`` if given.
 
     The list of :func:`imap_tasks`' results (see there for the parameters):
     in the order of ``arguments``, the same on every executor.
@@ -335,5 +362,6 @@ def run_tasks(
             total=total,
             count=count,
             window=window,
+            shared=shared,
         )
     )

@@ -63,8 +63,9 @@ def compare(
         them here, one after another; a
         :class:`~concurrent.futures.ProcessPoolExecutor` or
         ``dask.distributed.Client(...).get_executor()`` runs them side by
-        side. Each task receives the scores (pickled, for processes and
-        Dask) and returns one row. The table is the same on every executor.
+        side. The scores travel with each task to a process pool, and once
+        to each worker of a Dask cluster; each task returns one row. The
+        table is the same on every executor.
     **match_options
         Passed to :func:`match` (``proposer``, ``fixed``).
 
@@ -107,9 +108,10 @@ def compare(
     executor = check_executor(executor, "compare")
     rows = run_tasks(
         _summary_of,
-        [(scores, m, match_options) for m in methods],
+        [(m,) for m in methods],
         executor=executor,
         owner="compare",
+        shared=(scores, match_options),
     )
     table = pd.DataFrame(rows, index=pd.Index(methods, name="method"))
     table = table.infer_objects()
@@ -120,7 +122,7 @@ def compare(
     return table
 
 
-def _summary_of(scores: Scores, method: str, match_options: dict[str, Any]) -> pd.Series:
+def _summary_of(scores: Scores, match_options: dict[str, Any], method: str) -> pd.Series:
     """One method's row of :func:`compare` (a task: module-level, so that it pickles)."""
     return summary(match(scores, method=method, **match_options))
 
@@ -220,9 +222,10 @@ def sensitivity(
         ``dask.distributed.Client(...).get_executor()`` solves them side by
         side. The weights of every sample are drawn here, in the same
         order as without an executor, so the result is the same on every
-        executor. The samples go out in a few batches per worker, each
-        with the scores (pickled, for processes and Dask): about four
-        arrays of ``(n_students, n_managers)`` floats per batch.
+        executor. The samples go out in a few batches per worker. The
+        scores (about four arrays of ``(n_students, n_managers)`` floats)
+        travel with each batch to a process pool, and once to each worker
+        of a Dask cluster.
     **match_options
         Passed to :func:`match`.
 
@@ -277,13 +280,14 @@ def sensitivity(
     batches = [samples[i : i + size] for i in range(0, n_samples, size)]
     solved = run_tasks(
         _solve_samples,
-        [(scorer, scores, batch, method, match_options) for batch in batches],
+        [(batch,) for batch in batches],
         executor=executor,
         progress=progress,
         unit="sample",
         owner=owner,
         total=n_samples,
         count=len,
+        shared=(scorer, scores, method, match_options),
     )
     for rows, cols in (pair for batch in solved for pair in batch):
         counts[rows, cols] += 1
@@ -318,9 +322,9 @@ def sensitivity(
 def _solve_samples(
     scorer: Scorer,
     scores: Scores,
-    samples: list[dict[str, float]],
     method: str,
     match_options: dict[str, Any],
+    samples: list[dict[str, float]],
 ) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
     """The pairs of each sample's weights (a task of :func:`sensitivity`: module-level)."""
     solved = []

@@ -20,6 +20,7 @@ from mentormatch._parallel import parallelism, run_tasks
 distributed = pytest.importorskip(
     "dask.distributed", reason="dask.distributed is not installed (pip install '.[distributed]')"
 )
+dask_config = pytest.importorskip("dask.config")
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,24 @@ def test_compare_is_the_same_on_the_cluster(executor: Any) -> None:
     scores = mm.Scorer().score(mm.make_cohort(12, 12, rng=8))
     methods = ["stable", "hungarian", "maxmin"]
     assert mm.compare(scores, methods, executor=executor).equals(mm.compare(scores, methods))
+
+
+def test_shared_arguments_travel_once_not_with_every_task(executor: Any) -> None:
+    # Dask warns when a task carries more than a threshold of data; lowered here
+    # below the size of the scores (and warnings are errors in this suite).
+    scores = mm.Scorer().score(mm.make_cohort(40, 40, rng=1))
+    small = {"distributed.admin.large-graph-warning-threshold": "20kB"}
+    with dask_config.set(small):
+        with pytest.warns(UserWarning, match="large graph"):
+            run_tasks(getattr, [(scores, "shape")], executor=executor)  # carried by the task
+        shapes = run_tasks(getattr, [("shape",)] * 3, executor=executor, shared=(scores,))
+        assert shapes == [(40, 40)] * 3
+        assert mm.compare(scores, executor=executor).equals(mm.compare(scores))
+        here = mm.sensitivity(scores.cohort, mm.Scorer(), n_samples=6, rng=0, progress=False)
+        there = mm.sensitivity(
+            scores.cohort, mm.Scorer(), n_samples=6, rng=0, progress=False, executor=executor
+        )
+        assert there.pairs.equals(here.pairs)
 
 
 @pytest.mark.skipif(not hasattr(mm, "match_large"), reason="mm.match_large is not on main yet")

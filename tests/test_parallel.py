@@ -77,6 +77,16 @@ def test_a_generator_of_arguments_gives_the_same_results(executor: Executor | No
     ]
 
 
+def test_shared_arguments_lead_every_task(executor: Executor | None) -> None:
+    results = run_tasks(slow_square, [(0.0,), (0.01,)], executor=executor, shared=(7,))
+    assert results == [49, 49]
+    assert run_tasks(divmod, [(2,), (3,), (5,)], executor=executor, shared=(17,)) == [
+        (8, 1),
+        (5, 2),
+        (3, 2),
+    ]
+
+
 def test_a_task_exception_arrives_unchanged(executor: Executor | None) -> None:
     with pytest.raises(TaskFailed, match=r"^task 3 failed$"):
         run_tasks(fail_on, [(x, 3) for x in range(6)], executor=executor)
