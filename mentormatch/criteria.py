@@ -19,14 +19,16 @@ tables and broadcasts, so a 10,000 x 10,000 cohort scores in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import DTypeLike, NDArray
 
-from mentormatch._arrays import codes, incidence, overlap, row_blocks
+from mentormatch._arrays import Pairs, bitsets, codes, common_count, incidence, row_blocks
 from mentormatch._catalogue import PROGRAMME_DISCIPLINE, discipline_of, vocabulary_key
 from mentormatch._validation import (
     NON_NEGATIVE,
@@ -64,6 +66,40 @@ DEFAULT_ATTRIBUTE_WEIGHTS: Final[Mapping[str, float]] = {
 }
 #: Scale of each numeric attribute: a difference this large counts fully.
 DEFAULT_SCALES: Final[Mapping[str, float]] = {"age": 25.0}
+
+
+Array = NDArray[np.floating[Any]]
+
+#: Above this many entries (32 MB in float64) diversity's table of attribute
+#: combinations is not built; each pair is then compared attribute by attribute.
+COMBINATION_TABLE_LIMIT: Final = 1 << 22
+
+
+class Encoded(ABC):
+    """A criterion encoded once for a cohort, ready to score any pairs.
+
+    Encoding reads the two tables once and keeps small per-person arrays
+    (codes, bitsets, numbers) and every quantity that depends on the whole
+    cohort (for example the idf weights); :meth:`evaluate` then scores any
+    block or list of pairs from those arrays alone, with elementwise
+    operations only, so a pair gets the same bits in every block. The
+    public criterion functions are ``encode`` then :meth:`full`.
+    """
+
+    n_students: int
+    n_managers: int
+    dtype: np.dtype[Any]
+
+    @abstractmethod
+    def evaluate(self, pairs: Pairs) -> Array:
+        """The criterion's values for ``pairs``, of ``pairs.shape(...)`` and ``dtype``."""
+
+    def full(self) -> Array:
+        """Every pair: the ``(n_students, n_managers)`` array, filled block by block."""
+        result = np.empty((self.n_students, self.n_managers), dtype=self.dtype)
+        for block in row_blocks(self.n_students, self.n_managers):
+            result[block] = self.evaluate(Pairs(block, slice(None)))
+        return result
 
 
 def programme(
@@ -130,17 +166,63 @@ def programme(
            [0.5, 0.5],
            [0. , 0.5]])
     """
+    return encode_programme(
+        students,
+        managers,
+        disciplines=disciplines,
+        partial=partial,
+        neutral=neutral,
+        affinity=affinity,
+        dtype=dtype,
+    ).full()
+
+
+@dataclass(frozen=True, eq=False)
+class _Programme(Encoded):
+    n_students: int
+    n_managers: int
+    dtype: np.dtype[Any]
+    #: (n_programmes, n_kinds): the value of each programme for each kind of manager
+    table: Array
+    student_codes: NDArray[np.intp]
+    #: each manager's kind: what they seek (and their unit, with an affinity table)
+    manager_codes: NDArray[np.intp]
+
+    def evaluate(self, pairs: Pairs) -> Array:
+        return pairs.lookup(self.table, self.student_codes, self.manager_codes)
+
+
+def encode_programme(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    disciplines: Mapping[str, str] | None = None,
+    partial: float = 0.5,
+    neutral: float = 0.5,
+    affinity: pd.DataFrame | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Encoded:
+    """:func:`programme`, encoded: a programme x kind-of-manager table and codes."""
     dtype = _check_common(students, managers, dtype, "programme")
     _check_disciplines(disciplines, "programme")
     partial = check_number(partial, param_where("partial", "programme"), UNIT)
     neutral = check_number(neutral, param_where("neutral", "programme"), UNIT)
+    if affinity is not None and not isinstance(affinity, pd.DataFrame):
+        raise fail(param_where("affinity", "programme"), "a pandas DataFrame", describe(affinity))
     groups = PROGRAMME_DISCIPLINE if disciplines is None else disciplines
+    # A manager's column of the table depends only on what they seek (and on
+    # their unit when an affinity table is given): one column per kind.
+    units = list(managers["unit"]) if affinity is not None else [None] * len(managers)
+    kinds: dict[Any, int] = {}
+    manager_codes = codes(
+        [(tuple(x), u) for x, u in zip(managers["seeking"], units, strict=True)], kinds
+    )
     vocabulary: dict[Any, int] = {}
     student_codes = codes(list(students["programme"]), vocabulary)
-    seeking = list(managers["seeking"])
+    seeking = [sought for sought, _ in kinds]
     for items in seeking:
         codes(items, vocabulary)
-    sought = incidence(seeking, vocabulary)  # (n_managers, n_programmes)
+    sought = incidence(seeking, vocabulary)  # (n_kinds, n_programmes)
 
     names = list(vocabulary)
     group_of = [discipline_of(p, groups) for p in names]
@@ -150,21 +232,18 @@ def programme(
     rows, cols = np.nonzero(sought)
     sought_group[rows, group_codes[cols]] = True
 
-    # One small (n_programmes, n_managers) table, then one gather per student.
     table = np.where(sought.T, 1.0, np.where(sought_group[:, group_codes].T, partial, 0.0)).astype(
         dtype
     )
     table[:, ~sought.any(axis=1)] = neutral
     if affinity is not None:
-        table = _apply_affinity(table, names, list(managers["unit"]), affinity)
-    return table[student_codes]
+        table = _apply_affinity(table, names, [unit for _, unit in kinds], affinity)
+    return _Programme(len(students), len(managers), dtype, table, student_codes, manager_codes)
 
 
 def _apply_affinity(
     table: NDArray[np.floating[Any]], names: list[Any], units: list[Any], affinity: pd.DataFrame
 ) -> NDArray[np.floating[Any]]:
-    if not isinstance(affinity, pd.DataFrame):
-        raise fail(param_where("affinity", "programme"), "a pandas DataFrame", describe(affinity))
     values = affinity.reindex(index=names, columns=units).to_numpy(dtype=np.float64)
     known = ~np.isnan(values)
     if np.any((values[known] < 0) | (values[known] > 1)):
@@ -244,6 +323,57 @@ def interests(
     array([[0.5, 1. ],
            [0. , 0.2]])
     """
+    return encode_interests(
+        students, managers, weighting=weighting, related=related, dtype=dtype
+    ).full()
+
+
+@dataclass(frozen=True, eq=False)
+class _Interests(Encoded):
+    n_students: int
+    n_managers: int
+    dtype: np.dtype[Any]
+    #: each person's weighted set size
+    size_s: Array
+    size_m: Array
+    #: uniform weights: each person's set as bitsets; else None
+    bits_s: NDArray[np.uint64] | None
+    bits_m: NDArray[np.uint64] | None
+    #: other weightings: per-person factors with I = sum_k left[i, k] * right[j, k]
+    left: Array | None
+    right: Array | None
+
+    def evaluate(self, pairs: Pairs) -> Array:
+        size_s, size_m = pairs.left(self.size_s), pairs.right(self.size_m)
+        if self.bits_s is not None and self.bits_m is not None:
+            # Plain counts: bitsets and popcounts, which need no BLAS.
+            inter = common_count(pairs.left(self.bits_s), pairs.right(self.bits_m), self.dtype)
+            return _jaccard(inter, size_s, size_m)
+        assert self.left is not None
+        assert self.right is not None
+        # One term at a time in a fixed order, never a matrix product: BLAS may
+        # sum in another order for another block shape, and a pair must get the
+        # same bits in every block.
+        shape = np.broadcast_shapes(size_s.shape, size_m.shape)
+        inter = np.zeros(shape, dtype=self.dtype)
+        for k in range(self.left.shape[1]):
+            factor = pairs.left(self.left[:, k])
+            if factor.any():
+                inter += factor * pairs.right(self.right[:, k])
+        result = _jaccard(inter, size_s, size_m)
+        np.clip(result, 0.0, 1.0, out=result)
+        return result
+
+
+def encode_interests(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    weighting: Literal["uniform", "idf"] = "uniform",
+    related: pd.DataFrame | None = None,
+    dtype: DTypeLike = np.float64,
+) -> Encoded:
+    """:func:`interests`, encoded: per-person sets (and weights over the whole cohort)."""
     dtype = _check_common(students, managers, dtype, "interests")
     check_option(weighting, "weighting", "interests", ("uniform", "idf"))
     vocabulary: dict[Any, int] = {}
@@ -255,6 +385,7 @@ def interests(
     k = len(vocabulary)
 
     if weighting == "idf":
+        # Over the whole cohort, so that every block sees the same weights.
         holders = a.sum(axis=0) + b.sum(axis=0)
         weights = 1.0 + np.log((1.0 + a.shape[0] + b.shape[0]) / (1.0 + holders))
     else:
@@ -263,19 +394,11 @@ def interests(
 
     size_a = a @ weights
     size_b = b @ weights
-    result = np.empty((a.shape[0], b.shape[0]), dtype=dtype)
+    shape = (len(students), len(managers))
     if weighting == "uniform" and related is None:
-        # Plain counts: bitsets and popcounts, which need no BLAS. Many tiny
-        # matrix products are slow when BLAS threads compete for the cores.
-        bits_a, bits_b = _bitsets(a > 0), _bitsets(b > 0)
-        for block in row_blocks(*result.shape):
-            both = bits_a[block, None, 0] & bits_b[None, :, 0]
-            inter = np.bitwise_count(both).astype(dtype)
-            for word in range(1, bits_a.shape[1]):
-                both = bits_a[block, None, word] & bits_b[None, :, word]
-                inter += np.bitwise_count(both)
-            _jaccard_block(inter, size_a[block], size_b, result[block])
-        return result
+        return _Interests(
+            *shape, dtype, size_a, size_b, bitsets(a > 0), bitsets(b > 0), None, None
+        )
     if related is None:
         left, right = a, b * weights
     else:
@@ -283,39 +406,19 @@ def interests(
         # c_t for each interest t, given the other person's whole set.
         credit_from_m = _best_credit(b, r)
         credit_from_s = _best_credit(a, r)
-        # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one product.
+        # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one sum of products.
         left = np.hstack([a * weights, credit_from_s]) * 0.5
         right = np.hstack([credit_from_m, b * weights])
-    # Contiguous once, not copied per block; blocks of ~1M entries so that each
-    # product is large enough for BLAS to be worth calling.
-    right_t = np.ascontiguousarray(right.T)
-    for block in row_blocks(*result.shape, size=1 << 20):
-        _jaccard_block(left[block] @ right_t, size_a[block], size_b, result[block])
-    np.clip(result, 0.0, 1.0, out=result)
-    return result
+    return _Interests(*shape, dtype, size_a, size_b, None, None, left, right)
 
 
-def _jaccard_block(
-    inter: NDArray[np.floating[Any]],
-    size_a: NDArray[np.floating[Any]],
-    size_b: NDArray[np.floating[Any]],
-    out: NDArray[np.floating[Any]],
-) -> None:
-    """``out = inter / (size_a + size_b - inter)``, and 0 where the union is empty."""
-    union = size_a[:, None] + size_b[None, :]
-    union -= inter
-    out[...] = 0.0
+def _jaccard(inter: Array, size_a: Array, size_b: Array) -> Array:
+    """``inter / (size_a + size_b - inter)``, and 0 where the union is empty."""
+    union = size_a + size_b
+    union = union - inter
+    out = np.zeros(union.shape, dtype=inter.dtype)
     np.divide(inter, union, out=out, where=union > 0)
-
-
-def _bitsets(member: NDArray[np.bool_]) -> NDArray[np.uint64]:
-    """Each row's set as 64-bit words (bit order does not matter to a popcount)."""
-    n, k = member.shape
-    words = max(1, -(-k // 64))
-    padded = np.zeros((n, words * 64), dtype=np.bool_)
-    padded[:, :k] = member
-    packed = np.packbits(padded.reshape(n, words, 64), axis=2, bitorder="little")
-    return np.ascontiguousarray(packed).view(np.uint64).reshape(n, words)
+    return out
 
 
 def _relation_matrix(related: pd.DataFrame, vocabulary: dict[Any, int]) -> NDArray[np.float64]:
@@ -416,6 +519,153 @@ def diversity(
     array([[0.83],
            [0.  ]])
     """
+    return encode_diversity(
+        students,
+        managers,
+        attribute_weights=attribute_weights,
+        scales=scales,
+        disciplines=disciplines,
+        neutral=neutral,
+        dtype=dtype,
+    ).full()
+
+
+@dataclass(frozen=True, eq=False)
+class _Category:
+    """One categorical attribute over the distinct combinations of each side."""
+
+    weight: float
+    left: NDArray[np.intp]
+    right: NDArray[np.intp]
+    #: the code of a missing value (-1 when none is missing)
+    missing: int
+
+    def compare(
+        self, lc: NDArray[np.intp], rc: NDArray[np.intp]
+    ) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+        """Difference (1 where the categories differ) and where both are known."""
+        a, b = self.left[lc], self.right[rc]
+        known = (a != self.missing) & (b != self.missing)
+        return (a != b) & known, known
+
+
+@dataclass(frozen=True, eq=False)
+class _Set:
+    """One set-valued attribute (languages) over the distinct combinations of each side."""
+
+    weight: float
+    left: NDArray[np.uint64]
+    right: NDArray[np.uint64]
+    size_left: NDArray[np.float64]
+    size_right: NDArray[np.float64]
+
+    def compare(
+        self, lc: NDArray[np.intp], rc: NDArray[np.intp]
+    ) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+        """1 - Jaccard of the two sets, and where both sets are non-empty."""
+        inter = common_count(self.left[lc], self.right[rc], np.float64)
+        size_l, size_r = self.size_left[lc], self.size_right[rc]
+        union = size_l + size_r - inter
+        known = (size_l > 0) & (size_r > 0)
+        return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
+
+
+@dataclass(frozen=True, eq=False)
+class _Diversity(Encoded):
+    n_students: int
+    n_managers: int
+    dtype: np.dtype[Any]
+    neutral: float
+    #: each person's combination of the categorical and set attributes
+    codes_s: NDArray[np.intp]
+    codes_m: NDArray[np.intp]
+    keyed: tuple[_Category | _Set, ...]
+    #: (weight, student values, manager values, scale) of each numeric attribute
+    numeric: tuple[tuple[float, NDArray[np.float64], NDArray[np.float64], float], ...]
+    #: every attribute is known for every pair: one constant denominator
+    complete: bool
+    constant: float
+    #: the (difference, weight) table of every pair of combinations, built on
+    #: first use in each process (never pickled: it can be recomputed)
+    _cache: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def _combine(
+        self, lc: NDArray[np.intp], rc: NDArray[np.intp]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Weighted sum of differences and of weights of the keyed attributes."""
+        shape = np.broadcast_shapes(lc.shape, rc.shape)
+        diff = np.zeros(shape)
+        weight = np.zeros(shape)
+        for attribute in self.keyed:
+            d, known = attribute.compare(lc, rc)
+            diff += attribute.weight * d
+            weight += attribute.weight * known
+        return diff, weight
+
+    def _keyed(self, pairs: Pairs) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        n_combos = (int(self.codes_s.max(initial=-1)) + 1) * (
+            int(self.codes_m.max(initial=-1)) + 1
+        )
+        if n_combos > COMBINATION_TABLE_LIMIT:
+            return self._combine(pairs.left(self.codes_s), pairs.right(self.codes_m))
+        if "table" not in self._cache:
+            c_s = np.arange(int(self.codes_s.max(initial=-1)) + 1)
+            c_m = np.arange(int(self.codes_m.max(initial=-1)) + 1)
+            self._cache["table"] = self._combine(c_s[:, None], c_m[None, :])
+        diff, weight = self._cache["table"]
+        total = pairs.lookup(diff, self.codes_s, self.codes_m)
+        if self.complete:
+            return total, weight
+        return total, pairs.lookup(weight, self.codes_s, self.codes_m)
+
+    def evaluate(self, pairs: Pairs) -> Array:
+        total, weight = self._keyed(pairs)
+        shape = total.shape
+        out = np.empty(shape, dtype=self.dtype)
+        if self.complete:
+            for w, x, y, sigma in self.numeric:
+                d = np.abs(pairs.left(x) - pairs.right(y))
+                d *= w / sigma
+                np.minimum(d, w, out=d)
+                total += d
+            if self.constant > 0:
+                np.multiply(total, 1.0 / self.constant, out=out, casting="unsafe")
+            else:
+                out[...] = self.neutral
+            return out
+        for w, x, y, sigma in self.numeric:
+            d = np.abs(pairs.left(x) - pairs.right(y))
+            known = ~np.isnan(d)
+            d *= w / sigma
+            np.minimum(d, w, out=d)
+            total += np.where(known, d, 0.0)
+            weight += w * known
+        out[...] = self.neutral
+        np.divide(total, weight, out=out, where=weight > 0, casting="unsafe")
+        return out
+
+
+def encode_diversity(
+    students: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    attribute_weights: Mapping[str, float] | None = None,
+    scales: Mapping[str, float] | None = None,
+    disciplines: Mapping[str, str] | None = None,
+    neutral: float = 0.5,
+    dtype: DTypeLike = np.float64,
+) -> Encoded:
+    """:func:`diversity`, encoded: attribute combinations, numbers, and codes."""
     dtype = _check_common(students, managers, dtype, "diversity")
     _check_disciplines(disciplines, "diversity")
     neutral = check_number(neutral, param_where("neutral", "diversity"), UNIT)
@@ -430,7 +680,7 @@ def diversity(
 
     # Attributes with few distinct values (categories, language sets) are
     # compared once per distinct combination, in a small table that is then
-    # gathered; numeric ones are computed block by block. No full-size
+    # gathered; numeric ones are computed pair by pair. No full-size
     # temporary is ever made, so memory stays at one output array.
     n_s, n_m = len(students), len(managers)
     keyed: list[tuple[float, list[Any], list[Any], bool]] = []
@@ -453,7 +703,14 @@ def diversity(
             y = pd.to_numeric(managers[attribute], errors="coerce").to_numpy(np.float64)
             numeric.append((w, x, y, scale[attribute]))
         elif attribute == "languages":
-            keyed.append((w, list(students[attribute]), list(managers[attribute]), True))
+            keyed.append(
+                (
+                    w,
+                    [tuple(v) for v in students[attribute]],
+                    [tuple(v) for v in managers[attribute]],
+                    True,
+                )
+            )
         else:
             left = [None if is_missing(v) else v for v in students[attribute]]
             right = [None if is_missing(v) else v for v in managers[attribute]]
@@ -463,69 +720,56 @@ def diversity(
     combos_m: dict[Any, int] = {}
     codes_s = codes(list(zip(*(k[1] for k in keyed), strict=True)) or [()] * n_s, combos_s)
     codes_m = codes(list(zip(*(k[2] for k in keyed), strict=True)) or [()] * n_m, combos_m)
-    small_diff = np.zeros((len(combos_s), len(combos_m)))
-    small_weight = np.zeros_like(small_diff)
+    attributes: list[_Category | _Set] = []
+    complete = not any(np.isnan(x).any() or np.isnan(y).any() for _, x, y, _ in numeric)
+    constant = 0.0
     for position, (w, _, _, is_set) in enumerate(keyed):
         left = [combo[position] for combo in combos_s]
         right = [combo[position] for combo in combos_m]
-        diff, known = _set_difference(left, right) if is_set else _category_difference(left, right)
-        small_diff += w * diff
-        small_weight += w * known
-
-    result = np.empty((n_s, n_m), dtype=dtype)
-    complete = bool(small_weight.size) and bool((small_weight == small_weight.flat[0]).all())
-    complete = complete and not any(
-        np.isnan(x).any() or np.isnan(y).any() for _, x, y, _ in numeric
+        encoded = _set_attribute(w, left, right) if is_set else _category(w, left, right)
+        attributes.append(encoded)
+        if isinstance(encoded, _Set):
+            complete = complete and bool((encoded.size_left > 0).all())
+            complete = complete and bool((encoded.size_right > 0).all())
+        else:
+            complete = complete and encoded.missing < 0
+        constant += w
+    constant += sum(w for w, *_ in numeric)
+    return _Diversity(
+        n_s,
+        n_m,
+        dtype,
+        neutral,
+        codes_s,
+        codes_m,
+        tuple(attributes),
+        tuple(numeric),
+        complete,
+        constant,
     )
-    constant = float(small_weight.flat[0]) + sum(w for w, *_ in numeric) if complete else 0.0
-    for block in row_blocks(n_s, n_m):
-        total = small_diff[codes_s[block]][:, codes_m]
-        out = result[block]
-        if complete:
-            # Every attribute is known for every pair: one constant denominator.
-            for w, x, y, sigma in numeric:
-                d = np.abs(x[block, None] - y[None, :])
-                d *= w / sigma
-                np.minimum(d, w, out=d)
-                total += d
-            if constant > 0:
-                np.multiply(total, 1.0 / constant, out=out, casting="unsafe")
-            else:
-                out[...] = neutral
-            continue
-        weight = small_weight[codes_s[block]][:, codes_m]
-        for w, x, y, sigma in numeric:
-            d = np.abs(x[block, None] - y[None, :])
-            known = ~np.isnan(d)
-            d *= w / sigma
-            np.minimum(d, w, out=d)
-            total += np.where(known, d, 0.0)
-            weight += w * known
-        out[...] = neutral
-        np.divide(total, weight, out=out, where=weight > 0, casting="unsafe")
-    return result
 
 
-def _category_difference(
-    left: Sequence[Any], right: Sequence[Any]
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Difference (1 where the categories differ) and where both are known."""
+def _category(w: float, left: Sequence[Any], right: Sequence[Any]) -> _Category:
     vocabulary: dict[Any, int] = {}
     codes_l = codes(left, vocabulary)
     codes_r = codes(right, vocabulary)
-    none = vocabulary.get(None, -1)
-    known = (codes_l != none)[:, None] & (codes_r != none)[None, :]
-    return (codes_l[:, None] != codes_r[None, :]) & known, known
+    return _Category(w, codes_l, codes_r, vocabulary.get(None, -1))
 
 
-def _set_difference(
-    left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]]
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """1 - Jaccard of two lists of sets, and where both sets are non-empty."""
-    inter, size_l, size_r = overlap(left, right)
-    union = size_l[:, None] + size_r[None, :] - inter
-    known = (size_l > 0)[:, None] & (size_r > 0)[None, :]
-    return np.where(known, 1.0 - inter / np.where(union > 0, union, 1.0), 0.0), known
+def _set_attribute(
+    w: float, left: Sequence[Sequence[Any]], right: Sequence[Sequence[Any]]
+) -> _Set:
+    vocabulary: dict[Any, int] = {}
+    for items in (*left, *right):
+        codes(items, vocabulary)
+    a, b = incidence(left, vocabulary), incidence(right, vocabulary)
+    return _Set(
+        w,
+        bitsets(a),
+        bitsets(b),
+        a.sum(axis=1, dtype=np.float64),
+        b.sum(axis=1, dtype=np.float64),
+    )
 
 
 def _check_common(students: Any, managers: Any, dtype: Any, owner: str) -> np.dtype[Any]:
@@ -540,3 +784,11 @@ def _check_disciplines(disciplines: Any, owner: str) -> None:
         check_instance(
             disciplines, Mapping, param_where("disciplines", owner), "a mapping of str to str"
         )
+
+
+#: The built-in criteria encoded: same options as the functions of the same name.
+ENCODERS: Final[Mapping[str, Callable[..., Encoded]]] = {
+    "programme": encode_programme,
+    "interests": encode_interests,
+    "diversity": encode_diversity,
+}

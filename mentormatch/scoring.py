@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch import criteria as _criteria
-from mentormatch._arrays import row_blocks
+from mentormatch._arrays import Pairs, PairSet, row_blocks
 from mentormatch._validation import (
     NON_NEGATIVE,
     UNIT,
@@ -32,7 +32,7 @@ from mentormatch._validation import (
     listed,
     param_where,
 )
-from mentormatch.cohort import Cohort
+from mentormatch.cohort import Cohort, Side
 from mentormatch.explanation import PairExplanation, explain_pair
 from mentormatch.rules import Rule, forbidden_pairs
 
@@ -162,8 +162,8 @@ def _weighted_mean(
     total = np.zeros(shape, dtype=dtype)
     norm = sum(weights.values())
     active = [(w / norm, components[name]) for name, w in weights.items() if w]
-    # Row blocks keep the temporaries small (and in cache).
-    for block in row_blocks(*shape):
+    # Row blocks keep the temporaries small (and in cache); 1-d for listed pairs.
+    for block in row_blocks(shape[0], shape[1] if len(shape) > 1 else 1):
         out = total[block]
         for w, values in active:
             out += w * values[block]
@@ -433,7 +433,6 @@ class Scorer:
         self, cohort: Cohort, components: dict[str, Array], weights: dict[str, float]
     ) -> Scores:
         """Total, hard rules and views from the criteria's arrays."""
-        students, managers = cohort.students, cohort.managers
         total = _weighted_mean(components, weights, self.dtype)
         forbidden = forbidden_pairs(
             cohort,
@@ -445,18 +444,14 @@ class Scorer:
         allowed = np.ones(total.shape, dtype=np.bool_)
         for mask in forbidden.values():
             np.logical_and(allowed, ~mask, out=allowed)
-        views = []
-        for own, table, side in (
-            (self.student_weights, students, "students"),
-            (self.manager_weights, managers, "managers"),
-        ):
-            side_weights = weights if own is self.weights else own
-            base = (
-                total
-                if side_weights is weights
-                else _weighted_mean(components, side_weights, self.dtype)
-            )
-            views.append(self._with_preferences(base, table, cohort, side))
+        views = side_views(
+            components,
+            total,
+            (own_weights(self, "students"), own_weights(self, "managers")),
+            preference_bonuses(cohort, self.preference_bonus, self.dtype),
+            _EVERY_PAIR,
+            self.dtype,
+        )
         return Scores(
             total=total,
             components=components,
@@ -468,18 +463,69 @@ class Scorer:
             forbidden=forbidden,
         )
 
-    def _with_preferences(
-        self, view: Array, table: pd.DataFrame, cohort: Cohort, side: str
-    ) -> Array:
-        if self.preference_bonus == 0 or not any(len(p) for p in table["preferences"]):
-            return view
-        view = view.copy()
-        other = cohort.manager_index if side == "students" else cohort.student_index
-        for person, ranked in enumerate(table["preferences"]):
-            for rank, partner in enumerate(ranked, start=1):
-                i, j = (person, other[partner]) if side == "students" else (other[partner], person)
-                view[i, j] += self.preference_bonus / rank
+
+_EVERY_PAIR: Final = Pairs(slice(None), slice(None))
+
+
+def preference_bonuses(
+    cohort: Cohort, bonus: float, dtype: np.dtype[Any]
+) -> dict[str, PairSet | None]:
+    """Each side's preference bonus on its own view, as listed pairs.
+
+    A person's view of the partner they ranked *r*-th gains ``bonus / r``;
+    None for a side that states no wish (or when ``bonus`` is 0).
+    """
+    out: dict[str, PairSet | None] = {}
+    shape = (cohort.n_students, cohort.n_managers)
+    sides: tuple[tuple[Side, Mapping[str, int]], ...] = (
+        ("students", cohort.manager_index),
+        ("managers", cohort.student_index),
+    )
+    for side, other in sides:
+        ranked = cohort.column(side, "preferences")
+        listed = [
+            (person, other[partner], bonus / rank)
+            for person, wishes in enumerate(ranked)
+            for rank, partner in enumerate(wishes, start=1)
+        ]
+        if bonus == 0 or not listed:
+            out[side] = None
+            continue
+        person, partner, value = zip(*listed, strict=True)
+        rows, cols = (person, partner) if side == "students" else (partner, person)
+        out[side] = PairSet.from_pairs(rows, cols, shape, np.array(value, dtype=dtype))
+    return out
+
+
+def own_weights(scorer: Scorer, side: Side) -> dict[str, float] | None:
+    """A side's own weights for its view; None when it uses the scorer's ``weights``."""
+    own = scorer.student_weights if side == "students" else scorer.manager_weights
+    return None if own is scorer.weights else own
+
+
+def side_views(
+    components: Mapping[str, Array],
+    total: Array,
+    own_weights: tuple[Mapping[str, float] | None, Mapping[str, float] | None],
+    bonuses: Mapping[str, PairSet | None],
+    pairs: Pairs,
+    dtype: np.dtype[Any],
+) -> list[Array]:
+    """Each side's view of ``pairs``: its own weighted mean (or ``total``) plus its bonuses."""
+    views = []
+    for own, side in zip(own_weights, ("students", "managers"), strict=True):
+        base = total if own is None else _weighted_mean(components, own, dtype)
+        views.append(_with_bonus(base, bonuses[side], pairs))
+    return views
+
+
+def _with_bonus(view: Array, bonus: PairSet | None, pairs: Pairs) -> Array:
+    """``view`` (the values of ``pairs``) with the preference bonus added; a copy if any."""
+    if bonus is None:
         return view
+    view = view.copy()
+    bonus.add_to(view, pairs)
+    return view
 
 
 def _read_only(array: Any) -> Any:
