@@ -9,6 +9,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 
 from mentormatch import criteria, metrics, plot, report, solvers
 from mentormatch.analysis import Sensitivity, alternatives, compare, sensitivity
+from mentormatch.blocks import Block, BlockScorer
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.evaluation import Calibration, Evaluation, calibrate, evaluate, make_ratings
 from mentormatch.exceptions import (
@@ -25,6 +26,8 @@ from mentormatch.scoring import Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
 __all__ = [
+    "Block",
+    "BlockScorer",
     "Calibration",
     "Cohort",
     "Evaluation",

@@ -55,6 +55,10 @@ def _scores() -> mm.Scores:
     return mm.Scorer().score(_cohort())
 
 
+def _block_scorer() -> mm.BlockScorer:
+    return mm.BlockScorer(mm.Scorer(), _cohort())
+
+
 def _matching() -> mm.Matching:
     return mm.match(_scores())
 
@@ -169,6 +173,22 @@ VALID: dict[str, Callable[[Path], Call]] = {
         },
     ),
     "mentormatch.Scorer.score": lambda _: (mm.Scorer().score, {"cohort": _cohort()}),
+    "mentormatch.BlockScorer": lambda _: (
+        mm.BlockScorer,
+        {"scorer": mm.Scorer(), "cohort": _cohort()},
+    ),
+    "mentormatch.BlockScorer.block": lambda _: (
+        _block_scorer().block,
+        {"students": [0, 3], "managers": [1, 2], "views": True},
+    ),
+    "mentormatch.BlockScorer.pairs": lambda _: (
+        _block_scorer().pairs,
+        {"student_idx": [0, 3], "manager_idx": [1, 2], "views": False},
+    ),
+    "mentormatch.BlockScorer.bytes_per_pair": lambda _: (
+        _block_scorer().bytes_per_pair,
+        {"views": False},
+    ),
     "mentormatch.Scorer.reweight": lambda _: (
         mm.Scorer().reweight,
         {"scores": _scores(), "weights": {"programme": 1.0}},
@@ -451,7 +471,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
 }
 
 #: Classes whose constructor users call (the others are results, made by a function).
-BUILT_BY_USERS = {"mentormatch.Cohort", "mentormatch.Scorer"}
+BUILT_BY_USERS = {"mentormatch.BlockScorer", "mentormatch.Cohort", "mentormatch.Scorer"}
 
 #: Public callables that only warn and delegate (pytest turns the warning into an error).
 DEPRECATED = {"mentormatch.Cohort.table"}
