@@ -461,7 +461,7 @@ COLOURS = (
     (("nx_blossom",), "tab:purple"),
     (("matching",), "tab:olive"),
     (("argsort", "np_full"), "tab:gray"),
-    (("score_f32",), "tab:cyan"),
+    (("score_f32", "lazy_gs"), "tab:cyan"),
     (("best_stable", "k_best"), "tab:pink"),
     (("hungarian_k",), "tab:gray"),
     (("munkres_k_best",), "tab:orange"),
