@@ -68,7 +68,8 @@ numpydoc_validation_checks = {
 # Attributes and their constructor is hidden (see _MADE_ELSEWHERE below), so PR01's
 # "parameters not documented" does not apply to the class itself (its methods are checked).
 numpydoc_validation_exclude = {
-    r"^mentormatch\.(Scores|Matching|PairExplanation|Sensitivity|Evaluation|Calibration|io\.Table)$"
+    r"^mentormatch\.(Scores|Block|Matching|PairExplanation|Sensitivity|Evaluation|Calibration|"
+    r"io\.Table)$"
 }
 
 # Figures of the ``.. plot::`` blocks are drawn at build time from their
@@ -133,6 +134,7 @@ def _check_api_page(app: Any) -> None:
 #: constructor signature. (Cohort is not one: its constructor validates.)
 _MADE_ELSEWHERE = {
     "mentormatch.Scores",  # Scorer.score
+    "mentormatch.Block",  # BlockScorer.block
     "mentormatch.Matching",  # match
     "mentormatch.PairExplanation",  # Scores.explain
     "mentormatch.Sensitivity",  # sensitivity

@@ -339,9 +339,12 @@ class _Interests(Encoded):
     #: uniform weights: each person's set as bitsets; else None
     bits_s: NDArray[np.uint64] | None
     bits_m: NDArray[np.uint64] | None
-    #: other weightings: per-person factors with I = sum_k left[i, k] * right[j, k]
+    #: other weightings: I = sum_k left[k, code_s[i]] * right[k, code_m[j]], with
+    #: one column per distinct row of factors (people with the same set share one)
     left: Array | None
     right: Array | None
+    code_s: NDArray[np.intp] | None
+    code_m: NDArray[np.intp] | None
 
     def evaluate(self, pairs: Pairs) -> Array:
         size_s, size_m = pairs.left(self.size_s), pairs.right(self.size_m)
@@ -351,15 +354,18 @@ class _Interests(Encoded):
             return _jaccard(inter, size_s, size_m)
         assert self.left is not None
         assert self.right is not None
+        assert self.code_s is not None
+        assert self.code_m is not None
         # One term at a time in a fixed order, never a matrix product: BLAS may
         # sum in another order for another block shape, and a pair must get the
         # same bits in every block.
         shape = np.broadcast_shapes(size_s.shape, size_m.shape)
         inter = np.zeros(shape, dtype=self.dtype)
-        for k in range(self.left.shape[1]):
-            factor = pairs.left(self.left[:, k])
+        kind_s, kind_m = pairs.left(self.code_s), pairs.right(self.code_m)
+        for left, right in zip(self.left, self.right, strict=True):
+            factor = left[kind_s]
             if factor.any():
-                inter += factor * pairs.right(self.right[:, k])
+                inter += factor * right[kind_m]
         result = _jaccard(inter, size_s, size_m)
         np.clip(result, 0.0, 1.0, out=result)
         return result
@@ -397,7 +403,7 @@ def encode_interests(
     shape = (len(students), len(managers))
     if weighting == "uniform" and related is None:
         return _Interests(
-            *shape, dtype, size_a, size_b, bitsets(a > 0), bitsets(b > 0), None, None
+            *shape, dtype, size_a, size_b, bitsets(a > 0), bitsets(b > 0), None, None, None, None
         )
     if related is None:
         left, right = a, b * weights
@@ -409,7 +415,20 @@ def encode_interests(
         # I = (sum_t w_t a_t c_t + sum_u c_u w_u b_u) / 2, as one sum of products.
         left = np.hstack([a * weights, credit_from_s]) * 0.5
         right = np.hstack([credit_from_m, b * weights])
-    return _Interests(*shape, dtype, size_a, size_b, None, None, left, right)
+    kinds_s, code_s = np.unique(left, axis=0, return_inverse=True)
+    kinds_m, code_m = np.unique(right, axis=0, return_inverse=True)
+    return _Interests(
+        *shape,
+        dtype,
+        size_a,
+        size_b,
+        None,
+        None,
+        np.ascontiguousarray(kinds_s.T),
+        np.ascontiguousarray(kinds_m.T),
+        code_s.reshape(-1).astype(np.intp),
+        code_m.reshape(-1).astype(np.intp),
+    )
 
 
 def _jaccard(inter: Array, size_a: Array, size_b: Array) -> Array:

@@ -213,13 +213,23 @@ def test_default_scorer_on_a_larger_cohort_row_blocks() -> None:
     assert not scores.allowed.all()  # the avoid lists were in play
 
 
-def _pickled_size(n: int) -> int:
-    bs = mm.BlockScorer(mm.Scorer(), mm.make_cohort(n, n, rng=0, n_preferences=2, avoid_rate=0.1))
-    return len(pickle.dumps(bs))
+def _pickled_size(n: int, options: dict[str, Any]) -> int:
+    cohort = mm.make_cohort(n, n, rng=0, n_preferences=2, avoid_rate=0.1)
+    return len(pickle.dumps(mm.BlockScorer(mm.Scorer(**options), cohort)))
 
 
-def test_pickle_is_linear_in_the_number_of_people() -> None:
-    small, large = _pickled_size(200), _pickled_size(1600)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"dtype": "float32", "min_score": 0.2, "share_language": True},
+        {"options": {"interests": {"weighting": "idf"}}},
+        {"options": {"interests": {"related": pd.DataFrame({"klimat": {"hållbarhet": 0.5}})}}},
+    ],
+    ids=["default", "float32-rules", "idf", "related"],
+)
+def test_pickle_is_linear_in_the_number_of_people(options: dict[str, Any]) -> None:
+    small, large = _pickled_size(200, options), _pickled_size(1600, options)
     assert large <= 300 * 2 * 1600  # a few hundred bytes a person at most
     # Linear, not quadratic: 8 times the people, about 8 times the bytes.
     assert large - small <= 1.2 * 7 * small
