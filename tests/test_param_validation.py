@@ -362,6 +362,32 @@ VALID: dict[str, Callable[[Path], Call]] = {
         solvers.maxmin,
         {"weights": W, "allowed": W > 0, "row_capacity": 1, "col_capacity": [1, 1, 1]},
     ),
+    "mentormatch.solvers.sparse_assignment": lambda _: (
+        solvers.sparse_assignment,
+        {
+            "n_rows": 2,
+            "n_cols": 3,
+            "rows": [0, 1],
+            "cols": [0, 2],
+            "weights": [0.5, 0.25],
+            "row_capacity": [1, 2],
+            "col_capacity": 1,
+            "bounds": (0.0, 1.0),
+            "start": None,
+        },
+    ),
+    "mentormatch.solvers.dual_violations": lambda _: (
+        solvers.dual_violations,
+        {
+            "weights": W,
+            "allowed": W > 0,
+            "row_dual": np.ones(W.shape[0]),
+            "col_dual": np.zeros(W.shape[1]),
+            "offset": 0.0,
+            "chosen": np.zeros(W.shape, bool),
+            "tol": 0.0,
+        },
+    ),
     "mentormatch.solvers.k_best": lambda _: (
         solvers.k_best,
         {"weights": W, "k": 2, "allowed": W > 0, "row_capacity": 1, "col_capacity": 1},
@@ -487,13 +513,18 @@ EXEMPT: dict[tuple[str, str], str] = {
 NO_RANGE_TYPES = re.compile(
     r"^(pandas\.DataFrame|Cohort|Scores|Scorer|Matching|Evaluation|bool|matplotlib|"
     r"str or path-like|str, path-like|mapping of str to str|mapping of str to callable|"
-    r"mapping of str to mapping|iterable of|sequence of Matching|callable|"
+    r"mapping of str to mapping|iterable of|sequence of Matching|callable|SparseAssignment|"
     # Scorer's allowed: its shape is checked against the cohort, in Scorer.score.
     r"array-like, pandas\.DataFrame or callable)"
 )
 
 #: Out-of-range values by parameter name, where the type alone does not say.
-OUT_OF_RANGE_BY_NAME: dict[str, Any] = {"value_sep": "", "delimiter": "|"}
+OUT_OF_RANGE_BY_NAME: dict[str, Any] = {
+    "value_sep": "",
+    "delimiter": "|",
+    "bounds": (1.0, 0.0),
+    "offset": float("nan"),
+}
 
 # --------------------------------------------------------------------------- the walk
 

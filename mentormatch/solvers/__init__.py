@@ -47,14 +47,17 @@ from mentormatch.solvers.ondemand import (
     lazy_deferred_acceptance,
     matching_standing,
 )
+from mentormatch.solvers.sparse import SparseAssignment, dual_violations, sparse_assignment
 from mentormatch.solvers.stable import gale_shapley
 
 __all__ = [
     "NextCandidates",
+    "SparseAssignment",
     "best_stable",
     "blocking_in_block",
     "blocking_pairs",
     "dense_candidates",
+    "dual_violations",
     "gale_shapley",
     "hungarian",
     "is_stable",
@@ -62,5 +65,6 @@ __all__ = [
     "lazy_deferred_acceptance",
     "matching_standing",
     "maxmin",
+    "sparse_assignment",
     "stable_matchings",
 ]
