@@ -122,6 +122,15 @@ class SparseAssignment:
     eps : float
         The final auction step: every row's partner is within ``eps`` of its
         best at the final prices.
+
+    Examples
+    --------
+    >>> from mentormatch.solvers import sparse_assignment
+    >>> result = sparse_assignment(2, 1, [0, 1], [0, 0], [0.3, 0.6])
+    >>> result.rows.tolist(), result.cols.tolist(), result.row_cover.tolist()
+    ([1], [0], [False, False])
+    >>> result.col_cover.tolist()
+    [True]
     """
 
     rows: Index
