@@ -121,9 +121,9 @@ class BlockScorer:
     person, a table per kind of manager for programme, per-person interest
     factors (idf or related: one number per interest in the vocabulary),
     and the listed pairs (``avoid``, ``preferences``). A user's ``allowed``
-    mask is kept as the pairs it forbids (4 to 8 bytes each plus 8 per
-    student): nothing when it forbids nothing, and at most about 8 bytes per
-    pair when it forbids most; either way it travels with every pickle. A
+    mask is kept as the pairs it forbids (8 bytes each, plus 8 per
+    student): next to nothing when it forbids few pairs, up to 8 bytes per
+    pair when it forbids all; either way it travels with every pickle. A
     rule that forbids most pairs is cheaper as a rule of its own (``avoid``
     lists, ``min_score``) than as a mask.
 
