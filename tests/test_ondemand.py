@@ -23,6 +23,7 @@ from mentormatch.exceptions import InvalidInputError
 from mentormatch.solvers import (
     blocking_in_block,
     blocking_pairs,
+    candidates_from_rows,
     dense_candidates,
     gale_shapley,
     lazy_deferred_acceptance,
@@ -103,11 +104,25 @@ def lazy(
     *,
     grow: bool = True,
     screen: bool = False,
+    block_size: int | None = None,
     wrap: Callable[[Any], Any] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The lazy solver on a market, its lists read off the dense arrays (by
+    ``dense_candidates``, or with ``block_size`` by ``candidates_from_rows``
+    over float32 copies where they are exact, a few entries at a time)."""
     pu, ru, allowed, pcap, rcap = inst
     n, m = pu.shape
-    ask = dense_candidates(pu, ru, allowed)
+    if block_size is None:
+        ask = dense_candidates(pu, ru, allowed)
+    else:
+        narrow = [
+            u.astype(np.float32) if (u.astype(np.float32) == u).all() else u for u in (pu, ru)
+        ]
+
+        def read_rows(index: NDArray[np.intp]) -> Any:
+            return narrow[0][index], narrow[1][index], None if allowed is None else allowed[index]
+
+        ask = candidates_from_rows(read_rows, m, block_size=block_size)
     if wrap is not None:
         ask = wrap(ask)
     if grow:
@@ -143,11 +158,13 @@ def assert_same(
     batch=st.sampled_from([1, 2, 3, 4, 5, 1000]),
     grow=st.booleans(),
     screen=st.booleans(),
+    block_size=st.sampled_from([None, 1, 7]),
 )
 def test_lazy_gives_the_pairs_of_gale_shapley(
-    inst: Instance, batch: int, grow: bool, screen: bool
+    inst: Instance, batch: int, grow: bool, screen: bool, block_size: int | None
 ) -> None:
-    assert_same(lazy(inst, batch, grow=grow, screen=screen), dense(inst))
+    got = lazy(inst, batch, grow=grow, screen=screen, block_size=block_size)
+    assert_same(got, dense(inst))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -329,6 +346,49 @@ def test_a_callback_out_of_contract_raises_instead_of_looping(
 ) -> None:
     with pytest.raises(InvalidInputError, match="'next_candidates'"):
         lazy_deferred_acceptance(1, 2, ask, proposer_capacity=3, receiver_capacity=2, batch=2)
+
+
+def bad_rows() -> list[tuple[str, Callable[..., Any]]]:
+    def wrong_shape(index: Any) -> Any:
+        return np.zeros((index.size, 3)), np.zeros((index.size, 2)), None
+
+    def not_finite(index: Any) -> Any:
+        return np.full((index.size, 2), np.nan), np.zeros((index.size, 2)), None
+
+    def not_a_mask(index: Any) -> Any:
+        return np.zeros((index.size, 2)), np.zeros((index.size, 2)), np.zeros((index.size, 2))
+
+    def not_a_tuple(index: Any) -> Any:
+        return np.zeros((index.size, 2))
+
+    return [
+        ("wrong_shape", wrong_shape),
+        ("not_finite", not_finite),
+        ("not_a_mask", not_a_mask),
+        ("not_a_tuple", not_a_tuple),
+    ]
+
+
+@pytest.mark.parametrize(("name", "read_rows"), bad_rows(), ids=[n for n, _ in bad_rows()])
+def test_rows_out_of_contract_raise(name: str, read_rows: Callable[..., Any]) -> None:
+    ask = candidates_from_rows(read_rows, 2)
+    with pytest.raises(InvalidInputError, match="'read_rows'"):
+        lazy_deferred_acceptance(3, 2, ask)
+
+
+def test_rows_are_read_a_block_at_a_time() -> None:
+    rng = np.random.default_rng(5)
+    pu, ru = rng.random((30, 10)), rng.random((30, 10))
+    sizes: list[int] = []
+
+    def read_rows(index: NDArray[np.intp]) -> Any:
+        sizes.append(index.size)
+        return pu[index], ru[index], None
+
+    got = lazy_deferred_acceptance(30, 10, candidates_from_rows(read_rows, 10, block_size=40))
+    assert_same(got, gale_shapley(pu, ru))
+    assert max(sizes) == 4  # 40 entries: 4 rows of 10
+    assert sizes[0] == 4
 
 
 # --------------------------------------------------------------------------- the block check

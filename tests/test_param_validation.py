@@ -449,6 +449,10 @@ VALID: dict[str, Callable[[Path], Call]] = {
             "on_round": lambda *_: None,
         },
     ),
+    "mentormatch.solvers.candidates_from_rows": lambda _: (
+        solvers.candidates_from_rows,
+        {"read_rows": lambda index: (W[index], R[index], None), "n_cols": 3, "block_size": 4},
+    ),
     "mentormatch.solvers.dense_candidates": lambda _: (
         solvers.dense_candidates,
         {"proposer_utility": W, "receiver_utility": R, "allowed": W > 0},

@@ -43,6 +43,7 @@ from mentormatch.solvers.lattice import best_stable, stable_matchings
 from mentormatch.solvers.ondemand import (
     NextCandidates,
     blocking_in_block,
+    candidates_from_rows,
     dense_candidates,
     lazy_deferred_acceptance,
     matching_standing,
@@ -56,6 +57,7 @@ __all__ = [
     "best_stable",
     "blocking_in_block",
     "blocking_pairs",
+    "candidates_from_rows",
     "dense_candidates",
     "dual_violations",
     "gale_shapley",

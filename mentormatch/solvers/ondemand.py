@@ -45,6 +45,7 @@ from mentormatch.solvers._inputs import two_sided_inputs
 __all__ = [
     "NextCandidates",
     "blocking_in_block",
+    "candidates_from_rows",
     "dense_candidates",
     "lazy_deferred_acceptance",
     "matching_standing",
@@ -525,14 +526,12 @@ def dense_candidates(
     See Also
     --------
     lazy_deferred_acceptance : The solver that calls it.
+    candidates_from_rows : The same from rows scored by a function.
 
     Notes
     -----
-    Each call reads the rows asked about, about a million entries at a time:
-    it keeps the acceptable receivers after each cursor, finds the ``k``-th
-    largest value among them by selection (``np.partition``), and takes the
-    larger values and, among those equal to it, the lower receivers first.
-    O(n_cols) per proposer asked about, plus sorting the ``k`` chosen.
+    :func:`candidates_from_rows` over the rows of the arrays, about a
+    million entries at a time.
 
     Examples
     --------
@@ -549,10 +548,131 @@ def dense_candidates(
     pu, ru, mask, _, _ = two_sided_inputs(
         proposer_utility, receiver_utility, allowed, None, None, owner
     )
-    values = pu if mask is None else np.where(mask, pu, -np.inf)
-    n_cols = values.shape[1]
+
+    def read_rows(
+        index: NDArray[np.intp],
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_] | None]:
+        return pu[index], ru[index], None if mask is None else mask[index]
+
+    return _from_rows(read_rows, pu.shape[1], _BLOCK)
+
+
+RowsReader = Callable[[NDArray[np.intp]], tuple[ArrayLike, ArrayLike, ArrayLike | None]]
+
+
+def candidates_from_rows(
+    read_rows: RowsReader, n_cols: int, *, block_size: int = _BLOCK
+) -> NextCandidates:
+    """``next_candidates`` for :func:`lazy_deferred_acceptance`, from whole rows scored on demand.
+
+    Write the function that scores some proposers' rows (against every
+    receiver); this turns it into the callback, which reads the rows of the
+    proposers it is asked about a block at a time and keeps of each row only
+    the next receivers on the list. :func:`dense_candidates` is this over
+    rows of dense arrays.
+
+    Parameters
+    ----------
+    read_rows : callable
+        ``read_rows(index)`` returns ``(proposer_values, receiver_values,
+        allowed)`` for the proposers ``index`` (an intp array): arrays of
+        shape ``(len(index), n_cols)``, ``proposer_values[s, j]`` proposer
+        ``index[s]``'s utility of receiver *j* and ``receiver_values[s, j]``
+        receiver *j*'s of it (finite numbers, any float or int dtype), and
+        ``allowed`` a boolean mask of the acceptable pairs, or None for all.
+    n_cols : int
+        Number of receivers.
+    block_size : int, default 1048576
+        About how many entries (rows times ``n_cols``) to ask ``read_rows``
+        for at once: the memory of a call is a few arrays of this size.
+
+    Returns
+    -------
+    callable
+        ``next_candidates(proposers, after_value, after_col, k,
+        floor_value=None, floor_row=None)``, as :func:`lazy_deferred_acceptance`
+        describes (with the floors, only the receivers that would accept).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``read_rows`` is not callable or a size is not a positive
+        (``n_cols``: non-negative) integer; when called, if ``read_rows``
+        returns arrays of the wrong shape or values that are not finite.
+
+    See Also
+    --------
+    dense_candidates : The same over dense arrays.
+    lazy_deferred_acceptance : The solver that calls it.
+
+    Notes
+    -----
+    Each block of rows is read once per call. The callback keeps the
+    acceptable receivers after each cursor (and, with floors, those that
+    would accept), finds the ``k``-th largest value among them by selection
+    (``np.partition``), and takes the larger values and, among those equal
+    to it, the lower receivers first. O(n_cols) per proposer asked about
+    besides ``read_rows``, plus sorting the ``k`` chosen. ``float32``
+    values are widened to ``float64`` exactly, so the order is theirs.
+
+    Examples
+    --------
+    Rows scored by a function of the indices (here, a product):
+
+    >>> import numpy as np
+    >>> from mentormatch.solvers import candidates_from_rows, lazy_deferred_acceptance
+    >>> cols = np.arange(4)
+    >>> def read_rows(index):
+    ...     mine = (index[:, None] * 7 + cols * 3) % 5
+    ...     theirs = (index[:, None] * 2 + cols) % 3
+    ...     return mine, theirs, None
+    >>> ask = candidates_from_rows(read_rows, 4)
+    >>> lazy_deferred_acceptance(3, 4, ask, batch=1, screen=True)
+    (array([0, 1, 2]), array([3, 2, 0]))
+
+    The same as :func:`gale_shapley` on the whole arrays:
+
+    >>> from mentormatch.solvers import gale_shapley
+    >>> mine, theirs, _ = read_rows(np.arange(3))
+    >>> gale_shapley(mine, theirs)
+    (array([0, 1, 2]), array([3, 2, 0]))
+    """
+    owner = "candidates_from_rows"
+    if not callable(read_rows):
+        raise fail(param_where("read_rows", owner), "a callable", describe(read_rows))
+    m = check_number(n_cols, param_where("n_cols", owner), NON_NEGATIVE_INT)
+    size = check_number(block_size, param_where("block_size", owner), POSITIVE_INT)
+    return _from_rows(read_rows, m, size)
+
+
+def _checked_rows(
+    answer: Any, shape: tuple[int, int]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_] | None]:
+    """What ``read_rows`` returned, checked."""
+    where = param_where("read_rows", "candidates_from_rows")
+    if not isinstance(answer, tuple) or len(answer) != 3:
+        raise fail(where, "to return (proposer_values, receiver_values, allowed)", "another value")
+    out: list[NDArray[np.float64]] = []
+    for name, value in zip(("proposer_values", "receiver_values"), answer[:2], strict=True):
+        arr = np.asarray(value)
+        if arr.shape != shape or (arr.size and arr.dtype.kind not in "iuf"):
+            raise fail(where, f"{name} of shape {shape}, numbers", describe(arr))
+        arr = arr.astype(np.float64, copy=False)
+        if not np.isfinite(arr).all():
+            raise fail(where, f"finite {name}", "a value that is not")
+        out.append(arr)
+    mask = None
+    if answer[2] is not None:
+        mask = np.asarray(answer[2])
+        if mask.dtype != np.bool_ or mask.shape != shape:
+            raise fail(where, f"allowed a boolean mask of shape {shape} or None", describe(mask))
+    return out[0], out[1], mask
+
+
+def _from_rows(read_rows: RowsReader, n_cols: int, block_size: int) -> NextCandidates:
+    """The callback of :func:`candidates_from_rows`, on checked arguments."""
     column = np.arange(n_cols)
-    step = max(1, _BLOCK // max(n_cols, 1))
+    step = max(1, block_size // max(n_cols, 1))
 
     def next_candidates(
         proposers: NDArray[np.intp],
@@ -562,21 +682,24 @@ def dense_candidates(
         floor_value: NDArray[np.float64] | None = None,
         floor_row: NDArray[np.intp] | None = None,
     ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
-        # Receivers with room accept anyone: no need to look at R until one is full.
+        # Receivers with room accept anyone: no screen until one is full.
         floors = None
         if floor_value is not None and floor_row is not None and (floor_value > -np.inf).any():
             floors = (floor_value, floor_row)
-        rows_out: list[NDArray[np.intp]] = []
-        cols_out: list[NDArray[np.intp]] = []
+        parts: list[
+            tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]
+        ] = []
         for lo in range(0, proposers.size, step):
             index = proposers[lo : lo + step]
+            mine, theirs, mask = _checked_rows(read_rows(index.copy()), (index.size, n_cols))
             av = after_value[lo : lo + step, None]
             ac = after_col[lo : lo + step, None]
-            vals = values[index]  # a copy: entries left out become -inf
+            vals = mine.copy()  # the entries left out become -inf
+            if mask is not None:
+                vals[~mask] = -np.inf
             if not np.all(av == np.inf):  # all from the start: nothing is before
                 vals[(vals > av) | ((vals == av) & (column <= ac))] = -np.inf
             if floors is not None:
-                theirs = ru[index]
                 fv, fr = floors
                 vals[(theirs < fv) | ((theirs == fv) & (index[:, None] >= fr))] = -np.inf
             if k < n_cols:
@@ -598,19 +721,18 @@ def dense_candidates(
                 keep = vals > -np.inf
             local, cols = np.nonzero(keep)
             order = np.lexsort((cols, -vals[local, cols], local))
-            rows_out.append(local[order] + lo)
-            cols_out.append(cols[order])
-        local_all = np.concatenate(rows_out) if rows_out else np.empty(0, dtype=np.intp)
-        cols_all = np.concatenate(cols_out) if cols_out else np.empty(0, dtype=np.intp)
+            local, cols = local[order], cols[order]
+            parts.append((local + lo, cols, mine[local, cols], theirs[local, cols]))
+        if parts:
+            local_all, cols_all, pvals, rvals = (
+                np.concatenate(a) for a in zip(*parts, strict=True)
+            )
+        else:
+            local_all = cols_all = np.empty(0, dtype=np.intp)
+            pvals = rvals = np.empty(0)
         counts = np.bincount(local_all, minlength=proposers.size)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
-        rows = proposers[local_all]
-        return (
-            indptr,
-            cols_all.astype(np.intp),
-            pu[rows, cols_all],
-            ru[rows, cols_all],
-        )
+        return indptr, cols_all.astype(np.intp), pvals, rvals
 
     return next_candidates
 
