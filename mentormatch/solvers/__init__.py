@@ -41,7 +41,6 @@ from mentormatch.solvers.fairness import maxmin
 from mentormatch.solvers.kbest import k_best
 from mentormatch.solvers.lattice import best_stable, stable_matchings
 from mentormatch.solvers.ondemand import (
-    NextCandidates,
     blocking_in_block,
     candidates_from_rows,
     dense_candidates,
@@ -52,7 +51,6 @@ from mentormatch.solvers.sparse import SparseAssignment, dual_violations, sparse
 from mentormatch.solvers.stable import gale_shapley
 
 __all__ = [
-    "NextCandidates",
     "SparseAssignment",
     "best_stable",
     "blocking_in_block",
