@@ -9,7 +9,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
 
 from mentormatch import criteria, metrics, plot, report, solvers
 from mentormatch.analysis import Sensitivity, alternatives, compare, sensitivity
-from mentormatch.blocks import Block, BlockScorer
+from mentormatch.blocks import Block, BlockScorer, LazyScores
 from mentormatch.cohort import Cohort, MissingFileError
 from mentormatch.evaluation import Calibration, Evaluation, calibrate, evaluate, make_ratings
 from mentormatch.exceptions import (
@@ -33,6 +33,7 @@ __all__ = [
     "Evaluation",
     "InfeasibleError",
     "InvalidInputError",
+    "LazyScores",
     "Matching",
     "MentorMatchError",
     "MentorMatchWarning",

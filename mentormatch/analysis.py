@@ -379,6 +379,7 @@ def alternatives(scores: Scores, k: int = 5) -> list[Matching]:
     if not isinstance(scores, Scores):
         raise fail(param_where("scores", owner), "a Scores (from Scorer.score)", describe(scores))
     count = check_number(k, param_where("k", owner), POSITIVE_INT)
+    scores._check_dense(owner)  # k_best reads dense arrays
     cohort = scores.cohort
     found = solvers.k_best(
         scores.total,

@@ -14,27 +14,41 @@ elementwise.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Any, ClassVar, Final, Literal, overload
 
 import numpy as np
+import pandas as pd
+from numpy.lib.mixins import NDArrayOperatorsMixin
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._arrays import Index, Pairs, PairSet, row_blocks
 from mentormatch._validation import describe, fail, param_where
 from mentormatch.cohort import Cohort
 from mentormatch.criteria import ENCODERS, Encoded
-from mentormatch.rules import EncodedRules, encode_rules
+from mentormatch.exceptions import InvalidInputError
+from mentormatch.rules import MIN_SCORE, EncodedRules, encode_rules
 from mentormatch.scoring import (
     BUILTIN_CRITERIA,
     Scorer,
+    Scores,
     _weighted_mean,
     own_weights,
     preference_bonuses,
     side_views,
 )
 
-__all__ = ["Block", "BlockScorer"]
+__all__ = ["DENSE_LIMIT", "Block", "BlockScorer", "LazyMatrix", "LazyScores"]
+
+#: The most entries a :class:`LazyMatrix` turns into one dense array (``np.asarray``,
+#: arithmetic, a large index): 2**27, 1 GB of float64. Past it, an error says what to
+#: use instead, rather than allocating the matrix.
+DENSE_LIMIT: int = 2**27
+
+#: Pairs scored at once by a lazy matrix (and by the block-wise steps of a pairing).
+_CHUNK: Final = 1 << 16
 
 Array = NDArray[np.floating[Any]]
 Mask = NDArray[np.bool_]
@@ -188,6 +202,13 @@ class BlockScorer:
         self._bonuses: dict[str, PairSet | None] = preference_bonuses(
             cohort, scorer.preference_bonus, scorer.dtype
         )
+        # For lazy_scores() only; left out of the pickle, which stays O(n) numbers.
+        self._cohort: Cohort | None = cohort
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cohort"] = None
+        return state
 
     def __repr__(self) -> str:
         return (
@@ -366,6 +387,110 @@ class BlockScorer:
             *side_views(components, total, self._own, self._bonuses, pairs, self.dtype),
         ]
 
+    def lazy_scores(self) -> LazyScores:
+        """The cohort's :class:`~mentormatch.Scores`, each array computed on demand.
+
+        Returns
+        -------
+        LazyScores
+            A :class:`~mentormatch.Scores` whose arrays are
+            :class:`LazyMatrix` objects: indexing one scores just the
+            entries asked for, bit for bit as :meth:`Scorer.score` would.
+            Holds nothing of size n_students x n_managers.
+
+        Raises
+        ------
+        InvalidInputError
+            For a BlockScorer that arrived by pickle (the pickle leaves the
+            cohort behind): make the BlockScorer where the cohort is.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import mentormatch as mm
+        >>> cohort = mm.make_cohort(5, 4, rng=0)
+        >>> lazy = mm.BlockScorer(mm.Scorer(), cohort).lazy_scores()
+        >>> lazy.total
+        LazyMatrix('total', shape=(5, 4), dtype=float64)
+        >>> bool(lazy.total[2, 3] == mm.Scorer().score(cohort).total[2, 3])
+        True
+        """
+        if self._cohort is None:
+            raise fail(
+                "BlockScorer.lazy_scores",
+                "a BlockScorer made with its cohort (a pickled one leaves it behind)",
+                "a BlockScorer that arrived by pickle",
+            )
+        return LazyScores._of(self, self._cohort)
+
+    def _rule_names(self) -> tuple[str, ...]:
+        """The names of the rules of ``forbidden``, in the order Scorer.score gives them."""
+        empty = Pairs(slice(0, 0), slice(0, 0))
+        return tuple(self._rules.forbidden(empty, np.zeros((0, 0), dtype=self.dtype)))
+
+    def _evaluate(self, pairs: Pairs, fields: Sequence[str]) -> list[Any]:
+        """The named fields of ``pairs``, each bit for bit as in Scorer.score.
+
+        A field is ``total``, ``allowed``, ``student_view``, ``manager_view``,
+        ``components/<criterion>`` or ``forbidden/<rule>``; the criteria and
+        rules run once for them all.
+        """
+        views = any(f in ("student_view", "manager_view") for f in fields)
+        asked = {f.split("/", 1)[1] for f in fields if f.startswith("components/")}
+        needs_total = any(not f.startswith("components/") for f in fields)
+        needed = [self._weights] if needs_total else []
+        if views:
+            needed += [own for own in self._own if own is not None]
+        components = {
+            name: encoded.evaluate(pairs)
+            for name, encoded in self._criteria.items()
+            if name in asked or any(weights.get(name) for weights in needed)
+        }
+        out: dict[str, Any] = {f"components/{name}": components[name] for name in asked}
+        if needs_total:
+            total = _weighted_mean(components, self._weights, self.dtype)
+            out["total"] = total
+            if any(f == "allowed" or f.startswith("forbidden/") for f in fields):
+                forbidden = self._rules.forbidden(pairs, total)
+                allowed = np.ones(total.shape, dtype=np.bool_)
+                for name, mask in forbidden.items():
+                    np.logical_and(allowed, ~mask, out=allowed)
+                    out[f"forbidden/{name}"] = mask
+                out["allowed"] = allowed
+            if views:
+                found = side_views(components, total, self._own, self._bonuses, pairs, self.dtype)
+                out["student_view"], out["manager_view"] = found
+        return [out[f] for f in fields]
+
+    def _dtype_of(self, field: str) -> np.dtype[Any]:
+        return (
+            np.dtype(np.bool_)
+            if field == "allowed" or field.startswith("forbidden/")
+            else self.dtype
+        )
+
+    def _grid(self, fields: Sequence[str], rows: Index, cols: Index) -> list[Any]:
+        """The fields of the block ``rows x cols``, scored in slices of rows."""
+        shape = (_length(rows, self.n_students), _length(cols, self.n_managers))
+        outs = [np.empty(shape, dtype=self._dtype_of(f)) for f in fields]
+        for sub in row_blocks(*shape, size=_CHUNK):
+            values = self._evaluate(Pairs(_compose(rows, sub, self.n_students), cols), fields)
+            for out, value in zip(outs, values, strict=True):
+                out[sub] = value
+        return outs
+
+    def _aligned(
+        self, fields: Sequence[str], rows: NDArray[np.intp], cols: NDArray[np.intp]
+    ) -> list[Any]:
+        """The fields of the listed pairs ``(rows[k], cols[k])``, in slices."""
+        outs = [np.empty(len(rows), dtype=self._dtype_of(f)) for f in fields]
+        for start in range(0, len(rows), _CHUNK):
+            sub = slice(start, start + _CHUNK)
+            values = self._evaluate(Pairs(rows[sub], cols[sub], aligned=True), fields)
+            for out, value in zip(outs, values, strict=True):
+                out[sub] = value
+        return outs
+
 
 def _length(index: Index, n: int) -> int:
     return len(range(n)[index]) if isinstance(index, slice) else len(index)
@@ -410,3 +535,426 @@ def _as_positions(
         bad = int(array.min()) if int(array.min()) < 0 else int(array.max())
         raise fail(where, f"positions in [0, {n})", repr(bad))
     return array.astype(np.intp)
+
+
+def _too_large(where: str, shape: tuple[int, ...]) -> InvalidInputError:
+    size = " x ".join(str(n) for n in shape) + f" = {int(np.prod(shape, dtype=np.float64))}"
+    return fail(
+        where,
+        f"at most {DENSE_LIMIT} entries for a dense array (a cohort this large has no "
+        "dense step: index it a block at a time, or use the block-wise steps: "
+        "Matching.pairs, unmatched, total_score, summary, blocking_pairs, to_frame)",
+        f"{size} entries",
+    )
+
+
+def check_dense(where: str, shape: tuple[int, ...]) -> None:
+    """Raise :class:`InvalidInputError` when ``shape`` holds more than :data:`DENSE_LIMIT`."""
+    if int(np.prod(shape, dtype=np.float64)) > DENSE_LIMIT:
+        raise _too_large(where, shape)
+
+
+#: An index along one axis: an int, an increasing slice, or an array of positions.
+_Axis = int | slice | NDArray[np.intp]
+
+
+def _axis(key: Any, n: int) -> _Axis:
+    """One axis of an index, checked as numpy would (negative positions count from the end)."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        k = int(key)
+        if not -n <= k < n:
+            raise IndexError(f"index {k} is out of bounds for axis with size {n}")
+        return k % n
+    if isinstance(key, slice):
+        start, stop, step = key.indices(n)
+        if step > 0:
+            return slice(start, max(start, stop), step)
+        return np.arange(start, stop, step, dtype=np.intp)
+    array = np.asarray(key)
+    if array.dtype == np.bool_:
+        if array.shape != (n,):
+            raise IndexError(f"boolean index of shape {array.shape} for an axis of size {n}")
+        return np.flatnonzero(array).astype(np.intp)
+    if array.size == 0:
+        return np.zeros(array.shape, dtype=np.intp)
+    if not np.issubdtype(array.dtype, np.integer):
+        raise IndexError(
+            "only integers, slices, and integer or boolean arrays are valid indices "
+            f"of a LazyMatrix, got an array of dtype {array.dtype}"
+        )
+    if int(array.min()) < -n or int(array.max()) >= n:
+        bad = int(array.min()) if int(array.min()) < -n else int(array.max())
+        raise IndexError(f"index {bad} is out of bounds for axis with size {n}")
+    return np.where(array < 0, array + n, array).astype(np.intp)
+
+
+def _axis_shape(index: _Axis, n: int) -> tuple[int, ...]:
+    if isinstance(index, int):
+        return ()
+    if isinstance(index, slice):
+        return (len(range(n)[index]),)
+    return index.shape
+
+
+def _flat(index: _Axis) -> slice | NDArray[np.intp]:
+    """The axis as a slice or a 1-d array, for a grid."""
+    if isinstance(index, int):
+        return np.array([index], dtype=np.intp)
+    if isinstance(index, slice):
+        return index
+    return index.reshape(-1)
+
+
+class LazyMatrix(NDArrayOperatorsMixin):
+    """A read-only ``(n_students, n_managers)`` array of a cohort, computed on demand.
+
+    One array of :class:`LazyScores` (``total``, ``allowed``, a view, a
+    criterion, a rule's mask). It holds no entry: indexing it scores the
+    entries asked for through the cohort's :class:`BlockScorer`, bit for bit
+    as :meth:`Scorer.score` would, in slices of about 65,536 pairs.
+
+    Indexing works as on a numpy array for two integers or two integer
+    arrays (elementwise, broadcast), one row ``m[i]`` or rows ``m[rows]``
+    (an integer array, a boolean mask or a slice), one column ``m[:, j]``,
+    blocks ``m[rows, :]`` and ``m[:, cols]``, and all of these on ``m.T``.
+    Anything that needs the whole array (``np.asarray``, ``copy``,
+    ``astype``, arithmetic such as ``m > 0.5``, reductions such as
+    ``m.mean()``), or a block index whose result has more than
+    :data:`DENSE_LIMIT` entries, builds a dense array while it has at most
+    :data:`DENSE_LIMIT` entries and raises :class:`InvalidInputError`
+    past that (listed pairs ``m[rows, cols]`` are never refused: the
+    result is the size of the index arrays). Writing raises ``ValueError`` (read-only, as the arrays of
+    :class:`~mentormatch.Scores`).
+
+    Attributes
+    ----------
+    shape : tuple of int
+    dtype : numpy.dtype
+    ndim : int
+        Always 2.
+    T : LazyMatrix
+        The transpose (no copy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mentormatch as mm
+    >>> cohort = mm.make_cohort(5, 4, rng=0)
+    >>> total = mm.BlockScorer(mm.Scorer(), cohort).lazy_scores().total
+    >>> dense = mm.Scorer().score(cohort).total
+    >>> total.shape, total.T.shape
+    ((5, 4), (4, 5))
+    >>> bool(np.array_equal(total[[0, 4], [1, 3]], dense[[0, 4], [1, 3]]))
+    True
+    >>> bool(np.array_equal(total.T[2], dense[:, 2]))
+    True
+    >>> bool(np.array_equal(np.asarray(total), dense))
+    True
+    """
+
+    __slots__ = ("_field", "_source", "_transposed")
+    ndim: Final = 2
+
+    def __init__(self, source: BlockScorer, field: str, *, transposed: bool = False) -> None:
+        self._source = source
+        self._field = field
+        self._transposed = transposed
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_students, n_managers)``, or the reverse for a transpose."""
+        shape = (self._source.n_students, self._source.n_managers)
+        return (shape[1], shape[0]) if self._transposed else shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The dtype of the entries."""
+        return self._source._dtype_of(self._field)
+
+    @property
+    def size(self) -> int:
+        """The number of entries."""
+        return self.shape[0] * self.shape[1]
+
+    @property
+    def T(self) -> LazyMatrix:
+        """The transpose, computed on demand too."""
+        return LazyMatrix(self._source, self._field, transposed=not self._transposed)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        name = self._field
+        if "/" in name:
+            kind, key = name.split("/", 1)
+            name = f"{kind}[{key!r}]"
+        return f"LazyMatrix({name!r}{'.T' if self._transposed else ''}, shape={self.shape}, dtype={self.dtype})"
+
+    def _where(self) -> str:
+        kind, _, key = self._field.partition("/")
+        name = f"LazyScores.{kind}[{key!r}]" if key else f"LazyScores.{kind}"
+        return name + (".T" if self._transposed else "")
+
+    def __getitem__(self, key: Any) -> Any:
+        if not isinstance(key, tuple):
+            key = (key,)
+        if len(key) == 1:
+            key = (key[0], slice(None))
+        if len(key) != 2 or any(k is None or k is Ellipsis for k in key):
+            raise IndexError(
+                f"a LazyMatrix takes one or two indices (no None or ...), got {len(key)}: {key!r}"
+            )
+        n_rows, n_cols = self.shape
+        a, b = _axis(key[0], n_rows), _axis(key[1], n_cols)
+        source = self._source
+        if not isinstance(a, slice) and not isinstance(b, slice):
+            # Two advanced indices: elementwise, broadcast (numpy's rule).
+            # The result is no larger than the index arrays the caller holds: no check.
+            ra, rb = np.broadcast_arrays(
+                np.asarray(a, dtype=np.intp), np.asarray(b, dtype=np.intp)
+            )
+            rows, cols = (rb, ra) if self._transposed else (ra, rb)
+            (values,) = source._aligned(
+                [self._field], rows.reshape(-1).copy(), cols.reshape(-1).copy()
+            )
+            out = values.reshape(ra.shape)
+            return out[()] if out.ndim == 0 else out
+        shape = _axis_shape(a, n_rows) + _axis_shape(b, n_cols)
+        check_dense(self._where(), shape)
+        fa, fb = _flat(a), _flat(b)
+        if self._transposed:
+            (values,) = source._grid([self._field], fb, fa)
+            values = values.T
+        else:
+            (values,) = source._grid([self._field], fa, fb)
+        return values.reshape(shape)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise ValueError(
+            "assignment destination is read-only (a LazyMatrix is computed on demand)"
+        )
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
+        if copy is False:
+            raise ValueError("a LazyMatrix cannot become an array without a copy")
+        check_dense(self._where(), self.shape)
+        dense: NDArray[Any] = self[:, :]
+        return dense if dtype is None else dense.astype(dtype, copy=False)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # Whole-array arithmetic: on the dense array, while it is small enough.
+        inputs = tuple(np.asarray(x) if isinstance(x, LazyMatrix) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                np.asarray(x) if isinstance(x, LazyMatrix) else x for x in kwargs["out"]
+            )
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def _dense(self) -> NDArray[Any]:
+        return np.asarray(self)
+
+    def copy(self) -> NDArray[Any]:
+        """The dense array (a new, writable one); see the class notes for the size limit."""
+        return self._dense()
+
+    def astype(self, dtype: Any, copy: bool = True) -> NDArray[Any]:
+        """The dense array as ``dtype``."""
+        return self._dense().astype(dtype)
+
+    def ravel(self) -> NDArray[Any]:
+        """The dense array, flattened by rows."""
+        return self._dense().ravel()
+
+    def tolist(self) -> list[Any]:
+        """The dense array as nested lists."""
+        out: list[Any] = self._dense().tolist()
+        return out
+
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.min` on the dense array."""
+        return self._dense().min(*args, **kwargs)
+
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.max` on the dense array."""
+        return self._dense().max(*args, **kwargs)
+
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.mean` on the dense array."""
+        return self._dense().mean(*args, **kwargs)
+
+    def sum(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.sum` on the dense array."""
+        return self._dense().sum(*args, **kwargs)
+
+    def any(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.any` on the dense array."""
+        return self._dense().any(*args, **kwargs)
+
+    def all(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`numpy.ndarray.all` on the dense array."""
+        return self._dense().all(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_lazy_matrix, (self._source, self._field, self._transposed))
+
+
+def _lazy_matrix(source: BlockScorer, field: str, transposed: bool) -> LazyMatrix:
+    return LazyMatrix(source, field, transposed=transposed)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class LazyScores(Scores):
+    """:class:`~mentormatch.Scores` whose arrays are computed on demand.
+
+    Made by :meth:`BlockScorer.lazy_scores`. Every array (``total``,
+    ``allowed``, ``student_view``, ``manager_view``, each of
+    ``components`` and of ``forbidden``) is a :class:`LazyMatrix`: it
+    holds no entry, and indexing it scores just the entries asked for, bit
+    for bit as :meth:`Scorer.score` would. Nothing of size
+    n_students x n_managers is kept, so a :class:`~mentormatch.Matching`
+    of a cohort of 100,000 per side can carry these scores.
+
+    **Block-wise** (memory O((n_students + n_managers) x block), whatever
+    the cohort's size) on a Matching of these scores:
+    :attr:`~mentormatch.Matching.pairs`,
+    :attr:`~mentormatch.Matching.unmatched` (the same reasons),
+    :attr:`~mentormatch.Matching.total_score`,
+    :meth:`~mentormatch.Matching.summary` (the partners' ranks and the
+    blocking pairs are found a block of rows at a time, so its time is
+    O(n_students x n_managers)), :meth:`~mentormatch.Matching.blocking_pairs`,
+    :meth:`~mentormatch.Matching.to_frame`,
+    :meth:`~mentormatch.Matching.to_csv`,
+    :meth:`~mentormatch.Matching.reasons`, ``repr``; and :meth:`explain`,
+    :func:`~mentormatch.partner_ranks`, :func:`~mentormatch.evaluate`.
+
+    **Dense** (they work while n_students x n_managers is at most
+    :data:`DENSE_LIMIT`, and raise :class:`InvalidInputError` past it,
+    saying so): :func:`~mentormatch.match` and everything that solves
+    again (:meth:`~mentormatch.Matching.what_if`,
+    :func:`~mentormatch.compare`, :func:`~mentormatch.sensitivity`,
+    :func:`~mentormatch.alternatives`, the comparison in
+    :meth:`~mentormatch.Matching.to_html` and the report),
+    :meth:`Scorer.reweight`, :meth:`to_frame` (one row per pair), the
+    score plots (:mod:`mentormatch.plot`), and ``np.asarray`` or
+    arithmetic on an array. :meth:`~mentormatch.Matching.why_not` leaves
+    out what forcing the pair would change (a new solve) past the limit,
+    and :meth:`_repr_html_` its minimum, mean and maximum.
+
+    ``forbidden`` names every rule the scorer has; :meth:`Scorer.score`
+    leaves ``min_score`` out when it forbids no pair at all (knowing that
+    here would take a pass over every pair). Either way no pair is
+    forbidden by a rule it does not break.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> cohort = mm.make_cohort(6, 5, rng=0)
+    >>> scorer = mm.Scorer(min_score=0.3)
+    >>> dense = scorer.score(cohort)
+    >>> lazy = mm.BlockScorer(scorer, cohort).lazy_scores()
+    >>> lazy
+    LazyScores(6 students x 5 managers; criteria: programme, interests, diversity; computed on demand)
+    >>> isinstance(lazy, mm.Scores)
+    True
+    >>> import dataclasses
+    >>> pairing = mm.match(dense)
+    >>> on_demand = dataclasses.replace(pairing, scores=lazy)
+    >>> on_demand.pairs.equals(pairing.pairs), on_demand.unmatched.equals(pairing.unmatched)
+    (True, True)
+    """
+
+    _BLOCK: ClassVar[int] = 1 << 18
+
+    def __post_init__(self) -> None:
+        # The lazy matrices are read-only already: nothing to freeze (and nothing dense to make).
+        pass
+
+    @classmethod
+    def _of(cls, source: BlockScorer, cohort: Cohort) -> LazyScores:
+        rules = source._rule_names()
+        if source.n_students * source.n_managers == 0:
+            # As Scorer.score: a min_score that forbids no pair is left out (here, none at all).
+            rules = tuple(r for r in rules if r != MIN_SCORE)
+        # Typed as Any: the fields of Scores are annotated as ndarrays, which a
+        # LazyMatrix stands in for (it supports the indexing the library does).
+        lazy: dict[str, Any] = {
+            name: LazyMatrix(source, name)
+            for name in ("total", "allowed", "student_view", "manager_view")
+        }
+        components: Any = {
+            name: LazyMatrix(source, f"components/{name}") for name in source._criteria
+        }
+        forbidden: Any = {name: LazyMatrix(source, f"forbidden/{name}") for name in rules}
+        return cls(
+            total=lazy["total"],
+            components=components,
+            allowed=lazy["allowed"],
+            student_view=lazy["student_view"],
+            manager_view=lazy["manager_view"],
+            cohort=cohort,
+            weights=dict(source._weights),
+            forbidden=forbidden,
+        )
+
+    @property
+    def block_scorer(self) -> BlockScorer:
+        """The :class:`BlockScorer` that computes the arrays."""
+        source: BlockScorer = self.total._source  # type: ignore[attr-defined]
+        return source
+
+    def _check_dense(self, owner: str) -> None:
+        check_dense(owner, self.shape)
+
+    def _fits_dense(self) -> bool:
+        return self.shape[0] * self.shape[1] <= DENSE_LIMIT
+
+    def _fields(self, fields: Sequence[str], rows: Index, cols: Index) -> list[Any]:
+        return self.block_scorer._grid(fields, rows, cols)
+
+    def _pair_fields(
+        self, fields: Sequence[str], rows: NDArray[np.intp], cols: NDArray[np.intp]
+    ) -> list[Any]:
+        return self.block_scorer._aligned(fields, rows, cols)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per candidate pair, as :meth:`Scores.to_frame`.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        InvalidInputError
+            When the cohort has more than :data:`DENSE_LIMIT` pairs.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> lazy = mm.BlockScorer(mm.Scorer(), mm.make_cohort(2, 3, rng=0)).lazy_scores()
+        >>> len(lazy.to_frame())
+        6
+        """
+        self._check_dense("LazyScores.to_frame")
+        return super().to_frame()
+
+    def __repr__(self) -> str:
+        n_s, n_m = self.shape
+        return (
+            f"LazyScores({n_s} students x {n_m} managers; criteria: "
+            f"{', '.join(self.components)}; computed on demand)"
+        )
+
+    def _repr_html_(self) -> str:
+        if self._fits_dense():
+            return super()._repr_html_()
+        n_s, n_m = self.shape
+        return (
+            f"<p>Scores: {n_s} students x {n_m} managers, computed on demand "
+            f"(criteria: {html.escape(', '.join(self.components))})</p>"
+        )

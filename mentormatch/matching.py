@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import os
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
@@ -22,6 +22,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mentormatch import metrics, solvers
+from mentormatch._arrays import row_blocks
 from mentormatch._validation import (
     NON_NEGATIVE,
     check_flag,
@@ -308,6 +309,7 @@ def _change_cost(value: Any, owner: str) -> float:
 
 def _solve(scores: Scores, options: _Options) -> Matching:
     """Solve one pairing problem; :func:`match` and :meth:`Matching.what_if` share it."""
+    scores._check_dense("match")  # the solvers read dense arrays
     cohort = scores.cohort
     s_cap = cohort.student_capacity
     m_cap = cohort.manager_capacity
@@ -738,20 +740,23 @@ class Matching:
     ) -> str:
         """A specific reason why person ``k`` of ``side`` has no partner."""
         scores, cohort = self.scores, self.scores.cohort
+        # The person's row (or column) of allowed and of each rule, read together.
+        names = list(scores.forbidden)
+        fields = ["allowed", *(f"forbidden/{name}" for name in names)]
         if side == "student":
-            allowed, other, other_load = scores.allowed[k], "manager", m_load
-            # other_view[j, i]: how manager j values student i.
-            other_cap, other_view = cohort.manager_capacity, scores.manager_view.T
+            values = [v[0] for v in scores._fields(fields, np.array([k]), slice(None))]
+            other, other_load = "manager", m_load
+            other_cap = cohort.manager_capacity
             rows_of = {"own": "avoid (students)", "theirs": "avoid (managers)"}
-            forbidden = {name: mask[k] for name, mask in scores.forbidden.items()}
             partners_of = self.cols, self.rows
         else:
-            allowed, other, other_load = scores.allowed[:, k], "student", s_load
-            # other_view[j, i]: how student j values manager i.
-            other_cap, other_view = cohort.student_capacity, scores.student_view
+            values = [v[:, 0] for v in scores._fields(fields, slice(None), np.array([k]))]
+            other, other_load = "student", s_load
+            other_cap = cohort.student_capacity
             rows_of = {"own": "avoid (managers)", "theirs": "avoid (students)"}
-            forbidden = {name: mask[:, k] for name, mask in scores.forbidden.items()}
             partners_of = self.rows, self.cols
+        allowed = values[0]
+        forbidden = dict(zip(names, values[1:], strict=True))
         if not allowed.any():
             alone = [name for name, mask in forbidden.items() if mask.all()]
             if rows_of["own"] in alone:
@@ -767,9 +772,19 @@ class Matching:
         if full.all():
             # Does each full partner hold only people it values more than this one?
             mine, theirs = partners_of
-            prefer = all(
-                (other_view[j, theirs[mine == j]] > other_view[j, k]).all() for j in open_
-            )
+            held = np.isin(mine, open_)
+            js, held_by = mine[held], theirs[held]
+            me = np.full(len(js), k, dtype=np.intp)
+            if side == "student":  # manager j's value of student i: manager_view[i, j]
+                (value,) = scores._pair_fields(
+                    ["manager_view"], np.concatenate([held_by, me]), np.tile(js, 2)
+                )
+            else:  # student j's value of manager i: student_view[j, i]
+                (value,) = scores._pair_fields(
+                    ["student_view"], np.tile(js, 2), np.concatenate([held_by, me])
+                )
+            have, this = value[: len(js)], value[len(js) :]
+            prefer = bool((have > this).all())
             whom = "students" if other == "manager" else "managers"
             tail = f" with {whom} they prefer" if prefer else ""
             if len(open_) == 1:
@@ -805,8 +820,17 @@ class Matching:
         >>> len(mm.match(scores, method="stable").blocking_pairs())
         0
         """
+        found = self._blocking()
+        s_ids = np.array(self.scores.student_ids, dtype=object)
+        m_ids = np.array(self.scores.manager_ids, dtype=object)
+        return pd.DataFrame({"student_id": s_ids[found[:, 0]], "manager_id": m_ids[found[:, 1]]})
+
+    def _blocking(self) -> NDArray[np.intp]:
+        """The blocking pairs as index pairs: at once on dense scores, by blocks past them."""
+        if not self.scores._fits_dense():
+            return _blocking_by_blocks(self)
         cohort = self.scores.cohort
-        found = solvers.blocking_pairs(
+        return solvers.blocking_pairs(
             self.rows,
             self.cols,
             self.scores.student_view,
@@ -815,9 +839,12 @@ class Matching:
             proposer_capacity=cohort.student_capacity,
             receiver_capacity=cohort.manager_capacity,
         )
-        s_ids = np.array(self.scores.student_ids, dtype=object)
-        m_ids = np.array(self.scores.manager_ids, dtype=object)
-        return pd.DataFrame({"student_id": s_ids[found[:, 0]], "manager_id": m_ids[found[:, 1]]})
+
+    def _n_blocking_pairs(self) -> int:
+        """How many blocking pairs (for the summary), without listing them past dense scores."""
+        if not self.scores._fits_dense():
+            return _count_blocking_by_blocks(self)
+        return len(self._blocking())
 
     def summary(self) -> pd.Series:
         """Pairing-quality figures, with stable names.
@@ -1088,6 +1115,75 @@ class Matching:
         )
 
 
+def _blocking_by_blocks(pairing: Matching) -> NDArray[np.intp]:
+    """:func:`solvers.blocking_pairs` of a pairing, a block of students at a time.
+
+    For scores computed on demand: each block's views and allowed mask are
+    scored together, checked against each side's standing in the pairing
+    (:func:`solvers.matching_standing`, from the pairs' own values) and
+    forgotten, so memory is O(n_students + n_managers + block + the pairs
+    found). The rule is the same (strict preferences, free places, forbidden
+    pairs never block) and the pairs come in the same order (by student,
+    then manager).
+    """
+    found = [np.zeros((0, 2), dtype=np.intp)]
+    for args, ok in _blocking_blocks(pairing):
+        found.append(solvers.blocking_in_block(*args, allowed=ok, return_pairs=True))
+    return np.concatenate(found)
+
+
+def _count_blocking_by_blocks(pairing: Matching) -> int:
+    """How many pairs :func:`_blocking_by_blocks` finds, in memory O(block) however many."""
+    return sum(
+        solvers.blocking_in_block(*args, allowed=ok) for args, ok in _blocking_blocks(pairing)
+    )
+
+
+def _blocking_blocks(pairing: Matching) -> Iterator[tuple[tuple[Any, ...], Mask]]:
+    """For each block of students, :func:`solvers.blocking_in_block`'s positional arguments and mask.
+
+    Checks first that the pairing is a matching of allowed pairs, as
+    :func:`solvers.blocking_pairs` does (capacities: in matching_standing).
+    """
+    scores = pairing.scores
+    cohort = scores.cohort
+    n_s, n_m = scores.shape
+    rows, cols = pairing.rows, pairing.cols
+    both = "parameters 'rows' and 'cols' of blocking_pairs"
+    keys = rows.astype(np.int64) * n_m + cols
+    if len(np.unique(keys)) != len(keys):
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        t = int(first[counts > 1].min())
+        raise fail(
+            both,
+            "a matching (no pair listed twice)",
+            f"the pair ({rows[t]}, {cols[t]}) more than once",
+        )
+    s_value, m_value, allowed = scores._pair_fields(
+        ["student_view", "manager_view", "allowed"], rows, cols
+    )
+    if not allowed.all():
+        t = int(np.flatnonzero(~allowed)[0])
+        raise fail(
+            both, "only allowed pairs", f"the pair ({rows[t]}, {cols[t]}), which 'allowed' forbids"
+        )
+    standing = solvers.matching_standing(
+        rows, cols, s_value, m_value, n_s, n_m, cohort.student_capacity, cohort.manager_capacity
+    )
+    order = np.argsort(rows, kind="stable")
+    by_row, their_cols = rows[order], cols[order]
+    every_col = np.arange(n_m, dtype=np.intp)
+    for block in row_blocks(n_s, n_m, size=scores._BLOCK):
+        s_view, m_view, ok = scores._fields(
+            ["student_view", "manager_view", "allowed"], block, slice(None)
+        )
+        lo, hi = np.searchsorted(by_row, [block.start, block.stop])
+        matched = np.zeros(ok.shape, dtype=np.bool_)
+        matched[by_row[lo:hi] - block.start, their_cols[lo:hi]] = True
+        block_rows = np.arange(block.start, block.stop, dtype=np.intp)
+        yield (block_rows, every_col, s_view, m_view, matched, *standing), ok
+
+
 def _why_not(pairing: Matching, student_id: str, manager_id: str) -> str:
     """The text of :meth:`Matching.why_not`."""
     owner = "Matching.why_not"
@@ -1116,11 +1212,18 @@ def _why_not(pairing: Matching, student_id: str, manager_id: str) -> str:
     s_ids, m_ids = scores.student_ids, scores.manager_ids
     total = scores.total
     lines = [f"{s} and {m} are not paired (method {pairing.method!r})."]
-    try:
-        forced = pairing.what_if(force=[(s, m)])
-    except InfeasibleError as err:
-        lines.append(f"Forcing the pair is not possible: {err}")
+    forced: Matching | None = None
+    if not scores._fits_dense():
+        lines.append(
+            "What forcing the pair would change is not computed: it solves the pairing "
+            "again, and the scores of a cohort this large are computed on demand."
+        )
     else:
+        try:
+            forced = pairing.what_if(force=[(s, m)])
+        except InfeasibleError as err:
+            lines.append(f"Forcing the pair is not possible: {err}")
+    if forced is not None:
         worst = _worst(pairing)
         worst_forced = _worst(forced)
         lines.append(

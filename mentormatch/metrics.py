@@ -55,25 +55,24 @@ def partner_ranks(matching: Matching, side: str = "students") -> NDArray[np.int6
     _check_matching(matching, "partner_ranks")
     check_option(side, "side", "partner_ranks", ("students", "managers"))
     scores = matching.scores
-    if side == "students":
-        view, allowed, person, partner = (
-            scores.student_view,
-            scores.allowed,
-            matching.rows,
-            matching.cols,
-        )
-    else:
-        view, allowed, person, partner = (
-            scores.manager_view.T,
-            scores.allowed.T,
-            matching.cols,
-            matching.rows,
-        )
+    students = side == "students"
+    person, partner = (
+        (matching.rows, matching.cols) if students else (matching.cols, matching.rows)
+    )
+    n_other = scores.shape[1] if students else scores.shape[0]
     ranks = np.empty(len(person), dtype=np.int64)
-    for block in row_blocks(len(person), view.shape[1]):
+    # A block of people's whole rows (of the view and of allowed) at a time, read together:
+    # O(block) memory, also when the scores are computed on demand.
+    for block in row_blocks(len(person), n_other, size=scores._BLOCK):
         who = person[block]
-        mine = view[who, partner[block]]
-        better = (view[who] > mine[:, None]) & allowed[who]
+        if students:
+            view, allowed = scores._fields(["student_view", "allowed"], who, slice(None))
+        else:
+            view, allowed = (
+                a.T for a in scores._fields(["manager_view", "allowed"], slice(None), who)
+            )
+        mine = view[np.arange(len(who)), partner[block]]
+        better = (view > mine[:, None]) & allowed
         ranks[block] = 1 + better.sum(axis=1)
     return ranks
 
@@ -138,7 +137,7 @@ def summary(matching: Matching) -> pd.Series:
         figures[f"{label}_rank_mean"] = stat(np.mean, ranks)
         figures[f"{label}_rank_worst"] = int(ranks.max()) if n else 0
         figures[f"{label}_first_choice"] = stat(np.mean, ranks == 1)
-    figures["blocking_pairs"] = len(matching.blocking_pairs())
+    figures["blocking_pairs"] = matching._n_blocking_pairs()
     unmatched = matching.unmatched
     n_s_out = int((unmatched["side"] == "student").sum())
     n_m_out = int((unmatched["side"] == "manager").sum())

@@ -12,16 +12,16 @@ import html
 import inspect
 import os
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch import criteria as _criteria
-from mentormatch._arrays import Pairs, PairSet, row_blocks
+from mentormatch._arrays import Index, Pairs, PairSet, row_blocks
 from mentormatch._validation import (
     NON_NEGATIVE,
     UNIT,
@@ -427,7 +427,10 @@ class Scorer:
         if not isinstance(scores, Scores):
             raise fail(param_where("scores", "Scorer.reweight"), "a Scores", describe(scores))
         checked = _check_weight_map(weights, "weights", tuple(self.criteria))
-        return self._assemble(scores.cohort, scores.components, checked)
+        scores._check_dense("Scorer.reweight")
+        # Dense already, or (scores computed on demand, small enough) made dense here.
+        components = {name: np.asarray(values) for name, values in scores.components.items()}
+        return self._assemble(scores.cohort, components, checked)
 
     def _assemble(
         self, cohort: Cohort, components: dict[str, Array], weights: dict[str, float]
@@ -627,6 +630,41 @@ class Scores:
         # Rebuilt through __init__ on arrival (another process, a Dask worker), so
         # that the arrays are read-only there too (pickle does not keep the flag).
         return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
+
+    #: Entries of the row blocks that the block-wise steps (partner ranks, blocking
+    #: pairs) read at once: cache-sized here, larger for scores computed on demand.
+    _BLOCK: ClassVar[int] = 1 << 16
+
+    def _check_dense(self, owner: str) -> None:
+        """Raise when a step of ``owner`` needs dense arrays these scores cannot give.
+
+        Dense scores always can; :class:`~mentormatch.blocks.LazyScores` past
+        its size limit cannot.
+        """
+
+    def _fits_dense(self) -> bool:
+        """Whether a step that needs dense arrays can run on these scores."""
+        return True
+
+    def _array(self, field: str) -> NDArray[Any]:
+        kind, _, key = field.partition("/")
+        array: NDArray[Any] = getattr(self, kind)[key] if key else getattr(self, kind)
+        return array
+
+    def _fields(self, fields: Sequence[str], rows: Index, cols: Index) -> list[NDArray[Any]]:
+        """The block ``rows x cols`` of several arrays, read together.
+
+        A field is ``total``, ``allowed``, ``student_view``, ``manager_view``,
+        ``components/<criterion>`` or ``forbidden/<rule>``. Scores computed on
+        demand score the block once for them all.
+        """
+        return [self._array(field)[rows][:, cols] for field in fields]
+
+    def _pair_fields(
+        self, fields: Sequence[str], rows: NDArray[np.intp], cols: NDArray[np.intp]
+    ) -> list[NDArray[Any]]:
+        """The listed pairs ``(rows[k], cols[k])`` of several arrays, read together."""
+        return [self._array(field)[rows, cols] for field in fields]
 
     @property
     def student_ids(self) -> tuple[str, ...]:

@@ -185,6 +185,8 @@ VALID: dict[str, Callable[[Path], Call]] = {
         _block_scorer().pairs,
         {"student_idx": [0, 3], "manager_idx": [1, 2], "views": False},
     ),
+    "mentormatch.BlockScorer.lazy_scores": lambda _: (_block_scorer().lazy_scores, {}),
+    "mentormatch.LazyScores.to_frame": lambda _: (_block_scorer().lazy_scores().to_frame, {}),
     "mentormatch.BlockScorer.bytes_per_pair": lambda _: (
         _block_scorer().bytes_per_pair,
         {"views": False},
