@@ -21,17 +21,40 @@ from mentormatch.cohort import CATEGORICAL_ATTRIBUTES, NUMERIC_ATTRIBUTES, Cohor
 if TYPE_CHECKING:  # annotations only: scoring imports this module, not the other way
     from mentormatch.scoring import Scores
 
-__all__ = ["PairExplanation", "explain_pair"]
+__all__ = ["PairExplanation", "explain_pair", "pair_fields"]
 
 
-def explain_pair(scores: Scores, i: int, j: int) -> PairExplanation:
-    """The explanation of the pair in row ``i``, column ``j`` of ``scores``."""
+def pair_fields(scores: Scores) -> list[str]:
+    """The fields of :meth:`Scores._pair_fields` that an explanation reads."""
+    return [
+        "total",
+        "allowed",
+        *(f"components/{name}" for name in scores.components),
+        *(f"forbidden/{name}" for name in scores.forbidden),
+    ]
+
+
+def explain_pair(
+    scores: Scores, i: int, j: int, values: Mapping[str, Any] | None = None
+) -> PairExplanation:
+    """The explanation of the pair in row ``i``, column ``j`` of ``scores``.
+
+    ``values``: the pair's :func:`pair_fields`, when they were read already
+    (for many pairs at once); otherwise they are read here, all together.
+    """
+    if values is None:
+        fields = pair_fields(scores)
+        read = scores._pair_fields(
+            fields, np.array([i], dtype=np.intp), np.array([j], dtype=np.intp)
+        )
+        values = {field: value[0] for field, value in zip(fields, read, strict=True)}
     student_id, manager_id = scores.student_ids[i], scores.manager_ids[j]
     norm = sum(scores.weights.values())
+    total = float(values["total"])
     table = pd.DataFrame(
         {
             "criterion": list(scores.components),
-            "value": [float(c[i, j]) for c in scores.components.values()],
+            "value": [float(values[f"components/{name}"]) for name in scores.components],
             "weight": [scores.weights[name] / norm for name in scores.components],
         }
     )
@@ -42,15 +65,15 @@ def explain_pair(scores: Scores, i: int, j: int) -> PairExplanation:
     shared = tuple(x for x in s["interests"] if x in theirs)
     differs, same = _compare_attributes(s, m)
     reasons = tuple(
-        rules.reason(rule, student_id, manager_id, float(scores.total[i, j]))
-        for rule, mask in scores.forbidden.items()
-        if mask[i, j]
+        rules.reason(rule, student_id, manager_id, total)
+        for rule in scores.forbidden
+        if values[f"forbidden/{rule}"]
     )
     return PairExplanation(
         student_id=student_id,
         manager_id=manager_id,
-        total=float(scores.total[i, j]),
-        allowed=bool(scores.allowed[i, j]),
+        total=total,
+        allowed=bool(values["allowed"]),
         criteria=table,
         shared_interests=shared,
         differs=differs,

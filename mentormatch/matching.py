@@ -34,6 +34,7 @@ from mentormatch._validation import (
     param_where,
 )
 from mentormatch.exceptions import InfeasibleError
+from mentormatch.explanation import explain_pair, pair_fields
 from mentormatch.io import unescape, write_csv, write_excel
 from mentormatch.scoring import Scores
 
@@ -728,35 +729,56 @@ class Matching:
         s_load = np.bincount(self.rows, minlength=cohort.n_students)
         m_load = np.bincount(self.cols, minlength=cohort.n_managers)
         records: list[tuple[str, str, str]] = []
+        scores = self.scores
+        # Each unmatched person's row (or column) of allowed and of every rule, read
+        # together for a block of them (scores computed on demand score it once).
+        names = list(scores.forbidden)
+        fields = ["allowed", *(f"forbidden/{name}" for name in names)]
+        loads, caps = (s_load, m_load), (cohort.student_capacity, cohort.manager_capacity)
         for side in ("student", "manager"):
             load = s_load if side == "student" else m_load
             ids = cohort.student_ids if side == "student" else cohort.manager_ids
-            for k in np.flatnonzero(load == 0):
-                records.append((ids[k], side, self._why_unmatched(side, int(k), s_load, m_load)))
+            alone = np.flatnonzero(load == 0)
+            n_other = cohort.n_managers if side == "student" else cohort.n_students
+            step = max(1, scores._BLOCK // max(1, n_other))
+            for start in range(0, len(alone), step):
+                who = alone[start : start + step]
+                if side == "student":
+                    values = scores._fields(fields, who, slice(None))
+                else:
+                    values = [v.T for v in scores._fields(fields, slice(None), who)]
+                for t, k in enumerate(who.tolist()):
+                    allowed, *masks = (v[t] for v in values)
+                    forbidden = dict(zip(names, masks, strict=True))
+                    reason = self._why_unmatched(side, k, loads, caps, allowed, forbidden)
+                    records.append((ids[k], side, reason))
         return pd.DataFrame(records, columns=["id", "side", "reason"])
 
     def _why_unmatched(
-        self, side: str, k: int, s_load: NDArray[np.intp], m_load: NDArray[np.intp]
+        self,
+        side: str,
+        k: int,
+        loads: tuple[NDArray[np.intp], NDArray[np.intp]],
+        caps: tuple[Capacity, Capacity],
+        allowed: Mask,
+        forbidden: dict[str, Mask],
     ) -> str:
-        """A specific reason why person ``k`` of ``side`` has no partner."""
-        scores, cohort = self.scores, self.scores.cohort
-        # The person's row (or column) of allowed and of each rule, read together.
-        names = list(scores.forbidden)
-        fields = ["allowed", *(f"forbidden/{name}" for name in names)]
+        """A specific reason why person ``k`` of ``side`` has no partner.
+
+        ``loads`` and ``caps``: how many partners each student and each
+        manager has, and may have. ``allowed`` and ``forbidden``: the
+        person's row (student) or column (manager) of ``scores.allowed`` and
+        of each rule's mask.
+        """
+        scores = self.scores
         if side == "student":
-            values = [v[0] for v in scores._fields(fields, np.array([k]), slice(None))]
-            other, other_load = "manager", m_load
-            other_cap = cohort.manager_capacity
+            other, other_load, other_cap = "manager", loads[1], caps[1]
             rows_of = {"own": "avoid (students)", "theirs": "avoid (managers)"}
             partners_of = self.cols, self.rows
         else:
-            values = [v[:, 0] for v in scores._fields(fields, slice(None), np.array([k]))]
-            other, other_load = "student", s_load
-            other_cap = cohort.student_capacity
+            other, other_load, other_cap = "student", loads[0], caps[0]
             rows_of = {"own": "avoid (managers)", "theirs": "avoid (students)"}
             partners_of = self.rows, self.cols
-        allowed = values[0]
-        forbidden = dict(zip(names, values[1:], strict=True))
         if not allowed.any():
             alone = [name for name, mask in forbidden.items() if mask.all()]
             if rows_of["own"] in alone:
@@ -840,11 +862,21 @@ class Matching:
             receiver_capacity=cohort.manager_capacity,
         )
 
-    def _n_blocking_pairs(self) -> int:
-        """How many blocking pairs (for the summary), without listing them past dense scores."""
-        if not self.scores._fits_dense():
-            return _count_blocking_by_blocks(self)
-        return len(self._blocking())
+    def _ranks_and_blocking(self) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+        """Both sides' partner ranks and the number of blocking pairs, for the summary.
+
+        On dense scores, :func:`metrics.partner_ranks` twice and
+        :meth:`blocking_pairs`. Past them, one pass over blocks of students
+        finds all three (each block's views and mask scored once, not three
+        times), to the same figures.
+        """
+        if self.scores._fits_dense():
+            return (
+                metrics.partner_ranks(self, "students"),
+                metrics.partner_ranks(self, "managers"),
+                len(self._blocking()),
+            )
+        return _figures_by_blocks(self)
 
     def summary(self) -> pd.Series:
         """Pairing-quality figures, with stable names.
@@ -882,10 +914,17 @@ class Matching:
         >>> len(pairing.reasons())
         2
         """
-        s_ids, m_ids = self.scores.student_ids, self.scores.manager_ids
+        # Every pair's values read at once (scores computed on demand score them together).
+        fields = pair_fields(self.scores)
+        values = self.scores._pair_fields(fields, self.rows, self.cols)
         lines = [
-            self.scores.explain(s_ids[i], m_ids[j]).one_line()
-            for i, j in zip(self.rows.tolist(), self.cols.tolist(), strict=True)
+            explain_pair(
+                self.scores,
+                i,
+                j,
+                {field: value[t] for field, value in zip(fields, values, strict=True)},
+            ).one_line()
+            for t, (i, j) in enumerate(zip(self.rows.tolist(), self.cols.tolist(), strict=True))
         ]
         return pd.Series(lines, name="reason", dtype=object)
 
@@ -1127,20 +1166,47 @@ def _blocking_by_blocks(pairing: Matching) -> NDArray[np.intp]:
     then manager).
     """
     found = [np.zeros((0, 2), dtype=np.intp)]
-    for args, ok in _blocking_blocks(pairing):
+    for _, args, ok in _blocking_blocks(pairing):
         found.append(solvers.blocking_in_block(*args, allowed=ok, return_pairs=True))
     return np.concatenate(found)
 
 
-def _count_blocking_by_blocks(pairing: Matching) -> int:
-    """How many pairs :func:`_blocking_by_blocks` finds, in memory O(block) however many."""
-    return sum(
-        solvers.blocking_in_block(*args, allowed=ok) for args, ok in _blocking_blocks(pairing)
-    )
+def _figures_by_blocks(pairing: Matching) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+    """:meth:`Matching._ranks_and_blocking` in one pass over blocks of students.
+
+    A pair's rank by its student counts the student's allowed managers it
+    values more (in the student's own block); by its manager, the manager's
+    allowed students it values more, summed over every block. Memory
+    O(block + pairs): the pairs' columns of a block are read at once.
+    """
+    scores = pairing.scores
+    rows, cols = pairing.rows, pairing.cols
+    (mine_m,) = scores._pair_fields(["manager_view"], rows, cols)
+    s_ranks = np.ones(len(rows), dtype=np.int64)
+    m_ranks = np.ones(len(rows), dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    by_row = rows[order]
+    n_blocking = 0
+    for block, args, ok in _blocking_blocks(pairing):
+        # The pairs' columns of the block, a slice of pairs at a time: about a block's size.
+        step = max(1, scores._BLOCK // max(1, block.stop - block.start))
+        n_blocking += solvers.blocking_in_block(*args, allowed=ok)
+        s_view, m_view = args[2], args[3]
+        lo, hi = np.searchsorted(by_row, [block.start, block.stop])
+        here = order[lo:hi]
+        local = rows[here] - block.start
+        mine_s = s_view[local, cols[here]]
+        better = (s_view[local] > mine_s[:, None]) & ok[local]
+        s_ranks[here] += better.sum(axis=1)
+        for start in range(0, len(rows), step):
+            part = slice(start, start + step)
+            better = (m_view[:, cols[part]] > mine_m[part]) & ok[:, cols[part]]
+            m_ranks[part] += better.sum(axis=0)
+    return s_ranks, m_ranks, n_blocking
 
 
-def _blocking_blocks(pairing: Matching) -> Iterator[tuple[tuple[Any, ...], Mask]]:
-    """For each block of students, :func:`solvers.blocking_in_block`'s positional arguments and mask.
+def _blocking_blocks(pairing: Matching) -> Iterator[tuple[slice, tuple[Any, ...], Mask]]:
+    """Each block of students, :func:`solvers.blocking_in_block`'s arguments for it, its mask.
 
     Checks first that the pairing is a matching of allowed pairs, as
     :func:`solvers.blocking_pairs` does (capacities: in matching_standing).
@@ -1181,7 +1247,7 @@ def _blocking_blocks(pairing: Matching) -> Iterator[tuple[tuple[Any, ...], Mask]
         matched = np.zeros(ok.shape, dtype=np.bool_)
         matched[by_row[lo:hi] - block.start, their_cols[lo:hi]] = True
         block_rows = np.arange(block.start, block.stop, dtype=np.intp)
-        yield (block_rows, every_col, s_view, m_view, matched, *standing), ok
+        yield block, (block_rows, every_col, s_view, m_view, matched, *standing), ok
 
 
 def _why_not(pairing: Matching, student_id: str, manager_id: str) -> str:

@@ -132,12 +132,13 @@ def summary(matching: Matching) -> pd.Series:
     }
     for name, component in scores.components.items():
         figures[f"mean_{name}"] = stat(np.mean, component[rows, cols])
-    for side, label in (("students", "student"), ("managers", "manager")):
-        ranks = partner_ranks(matching, side)
+    # Both sides' ranks and the blocking pairs: in one pass when the scores are computed on demand.
+    student_ranks, manager_ranks, n_blocking = matching._ranks_and_blocking()
+    for ranks, label in ((student_ranks, "student"), (manager_ranks, "manager")):
         figures[f"{label}_rank_mean"] = stat(np.mean, ranks)
         figures[f"{label}_rank_worst"] = int(ranks.max()) if n else 0
         figures[f"{label}_first_choice"] = stat(np.mean, ranks == 1)
-    figures["blocking_pairs"] = matching._n_blocking_pairs()
+    figures["blocking_pairs"] = n_blocking
     unmatched = matching.unmatched
     n_s_out = int((unmatched["side"] == "student").sum())
     n_m_out = int((unmatched["side"] == "manager").sum())
