@@ -7,7 +7,7 @@ Score every candidate pair, solve the pairing, then explain and measure it::
     cohort = mm.make_cohort(n_students=8, n_managers=8, rng=0)
 """
 
-from mentormatch import criteria, metrics, plot, report, solvers
+from mentormatch import criteria, metrics, plot, pricing, report, solvers
 from mentormatch.analysis import Sensitivity, alternatives, compare, sensitivity
 from mentormatch.blocks import Block, BlockScorer, LazyScores
 from mentormatch.cohort import Cohort, MissingFileError
@@ -20,8 +20,10 @@ from mentormatch.exceptions import (
     UnreliableFitWarning,
 )
 from mentormatch.explanation import PairExplanation
+from mentormatch.large import match_large
 from mentormatch.matching import Matching, match
 from mentormatch.metrics import partner_ranks
+from mentormatch.pricing import Certificate
 from mentormatch.scoring import Scorer, Scores
 from mentormatch.synthetic import make_cohort
 
@@ -29,6 +31,7 @@ __all__ = [
     "Block",
     "BlockScorer",
     "Calibration",
+    "Certificate",
     "Cohort",
     "Evaluation",
     "InfeasibleError",
@@ -51,9 +54,11 @@ __all__ = [
     "make_cohort",
     "make_ratings",
     "match",
+    "match_large",
     "metrics",
     "partner_ranks",
     "plot",
+    "pricing",
     "report",
     "sensitivity",
     "solvers",

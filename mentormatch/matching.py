@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from mentormatch import metrics, solvers
+from mentormatch import metrics, pricing, solvers
 from mentormatch._arrays import row_blocks
 from mentormatch._validation import (
     NON_NEGATIVE,
@@ -36,6 +36,7 @@ from mentormatch._validation import (
 from mentormatch.exceptions import InfeasibleError
 from mentormatch.explanation import explain_pair, pair_fields
 from mentormatch.io import unescape, write_csv, write_excel
+from mentormatch.pricing import Certificate
 from mentormatch.scoring import Scores
 
 __all__ = ["METHODS", "Matching", "match"]
@@ -158,6 +159,7 @@ def match(
     fixed: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
     previous: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
     change_cost: float | None = None,
+    certify: bool = False,
 ) -> Matching:
     r"""Pair students with managers.
 
@@ -208,6 +210,11 @@ def match(
         among pairings of the largest size; ``0`` ignores ``previous``, and
         ``float("inf")`` keeps every previous pair that is still possible
         (as ``fixed``).
+    certify : bool, default False
+        Also prove the pairing optimal (``method="hungarian"`` only): the
+        result's ``certificate`` holds dual values checked against every
+        pair (:class:`~mentormatch.pricing.Certificate`). Costs about one
+        more solve on a sparse graph and one pass over the scores.
 
     Returns
     -------
@@ -284,7 +291,15 @@ def match(
         forbid=(),
         previous=None if previous is None else _pair_items(previous, "previous", owner),
         change_cost=cost,
+        certify=check_flag(certify, param_where("certify", owner)),
     )
+    if options.certify and (method != "hungarian" or cost):
+        raise fail(
+            param_where("certify", owner),
+            "False unless method is 'hungarian' without a change cost "
+            "(the certificate proves the largest total score)",
+            f"True with method {method!r}" + (" and a change cost" if cost else ""),
+        )
     return _solve(scores, options)
 
 
@@ -299,6 +314,7 @@ class _Options:
     forbid: tuple[tuple[str, str], ...]
     previous: tuple[tuple[str, str], ...] | None
     change_cost: float | None
+    certify: bool = False
 
 
 def _change_cost(value: Any, owner: str) -> float:
@@ -355,6 +371,11 @@ def _solve(scores: Scores, options: _Options) -> Matching:
         weights=np.asarray(weights, dtype=np.float64),
     )
     rows, cols = ALL_METHODS[options.method](scores, allowed, s_cap, m_cap, settings)
+    certificate = None
+    if options.certify:
+        certificate = pricing.certify_dense(
+            np.asarray(weights), allowed, np.asarray(rows), np.asarray(cols), s_cap, m_cap
+        )
     rows = np.concatenate([np.asarray(rows, dtype=np.intp), fixed_rows])
     cols = np.concatenate([np.asarray(cols, dtype=np.intp), fixed_cols])
     is_fixed = np.zeros(len(rows), dtype=np.bool_)
@@ -369,6 +390,7 @@ def _solve(scores: Scores, options: _Options) -> Matching:
         method=method,
         proposer=options.proposer if method in STABLE_METHODS else None,
         options=options,
+        certificate=certificate,
     )
 
 
@@ -506,6 +528,11 @@ class Matching:
     method : str
     proposer : str or None
         The proposing side, for ``method="stable"``.
+    certificate : Certificate or None
+        The proof that the pairing has the most pairs and then the largest
+        total (:class:`~mentormatch.pricing.Certificate`): made by
+        :func:`~mentormatch.match_large` and by ``match(...,
+        certify=True)``; None otherwise.
 
     Examples
     --------
@@ -524,6 +551,7 @@ class Matching:
     method: str
     proposer: str | None = None
     options: _Options | None = None
+    certificate: Certificate | None = None
 
     @property
     def objective(self) -> str | None:

@@ -46,6 +46,9 @@ def check_proof(problem: Problem, rows: NDArray[np.intp], cols: NDArray[np.intp]
     values = weights[ok]
     spread = float(np.ptp(values)) if values.size else 0.0
     tol = 1e-9 * (spread if spread > 0 else max(float(np.abs(values).max(initial=0.0)), 1.0))
+    # The check adds numbers of the size of the weights and the offset: their rounding counts.
+    size = float(np.abs(values).max(initial=0.0)) + abs(result.offset)
+    tol += 64 * np.finfo(np.float64).eps * size
     live_r = np.isfinite(result.row_dual)
     live_c = np.isfinite(result.col_dual)
     block = np.ix_(live_r, live_c)

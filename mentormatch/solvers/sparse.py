@@ -88,6 +88,7 @@ Floats = NDArray[np.float64]
 class _State:
     """The square problem's potentials and matching, to start the next solve from."""
 
+    kind: str  # "square" (with unpaired arcs) or "perfect" (the candidates alone)
     price: Floats  # objects: column copies, then row dummies
     mate: Index  # object held by each bidder (row copies, then column mirrors)
     h: float
@@ -331,11 +332,13 @@ def _solve(
     # The scale of the weights: their range, or their size when they are all equal.
     spread = high - low if high > low else max(abs(high), 1.0)
     most = _most_pairs(nr, nc, br, bc)
+    if 0 < nr == nc == most:
+        return _solve_perfect(n_rows, n_cols, br, bc, bw, row_of, col_of, high, spread, start)
     # "Unpaired" costs a little more than any pair, which is usually enough for "most pairs
     # first"; when it is not (a pairing short of the most possible), the safe level is used.
     for attempt, h in enumerate((2 * spread, spread * (most + 2))):
         square = _square(nr, nc, br, bc, high - bw, h)
-        price, mate = _start(start if attempt == 0 else None, nr + nc, h, high)
+        price, mate = _start(start if attempt == 0 else None, "square", nr + nc, h, high)
         rounds, eps = _scaled_auction(square, price, mate, h, spread)
         if int((mate[:nr] < nc).sum()) == most:
             break
@@ -360,7 +363,7 @@ def _solve(
         np.minimum.at(row_dual, row_of, alpha)
     if nc:
         np.minimum.at(col_dual, col_of, beta)
-    state = _State(price, mate, h, high)
+    state = _State("square", price, mate, h, high)
     cover_r, cover_c = _cover(nr, nc, br, bc, mate[:nr])
     row_cover = np.ones(n_rows, dtype=bool)
     col_cover = np.ones(n_cols, dtype=bool)
@@ -368,6 +371,56 @@ def _solve(
     np.logical_and.at(col_cover, col_of, cover_c)
     return SparseAssignment(
         prow, pcol, row_dual, col_dual, h - high, row_cover, col_cover, rounds, eps, state
+    )
+
+
+def _solve_perfect(
+    n_rows: int,
+    n_cols: int,
+    br: Index,
+    bc: Index,
+    bw: Floats,
+    row_of: Index,
+    col_of: Index,
+    high: float,
+    spread: float,
+    start: SparseAssignment | None,
+) -> SparseAssignment:
+    """The common case: as many row copies as column copies, and the candidates pair them all.
+
+    Then the most pairs is every copy, no one may stay unpaired, and the auction runs on the
+    candidates alone (half the arcs of the square problem, no "unpaired" arcs to fight over).
+    Dual values: with ``profit`` each row's best value and ``price`` each column's,
+    ``profit_r + price_c >= w_rc - high`` on every arc; shifting both to a minimum of 0 gives
+    non-negative values, and every place is full, so any positive value is allowed.
+    """
+    nr = len(row_of)
+    order = np.lexsort((bc, br))
+    obj = bc[order]
+    benefit = bw[order] - high
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(br, minlength=nr)))).astype(np.intp)
+    price, mate = _start(start, "perfect", nr, spread, high)
+    rounds, eps = _scaled_auction((indptr, obj, benefit), price, mate, spread, spread)
+    profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1])
+    shift_r, shift_c = -float(profit.min()), -float(price.min())
+    row_dual = np.full(n_rows, np.inf)
+    col_dual = np.full(n_cols, np.inf)
+    np.minimum.at(row_dual, row_of, profit + shift_r)
+    np.minimum.at(col_dual, col_of, price + shift_c)
+    prow, pcol = row_of, col_of[mate]
+    keep = np.lexsort((pcol, prow))
+    state = _State("perfect", price, mate, spread, high)
+    return SparseAssignment(
+        prow[keep],
+        pcol[keep],
+        row_dual,
+        col_dual,
+        shift_r + shift_c - high,
+        np.ones(n_rows, dtype=bool),
+        np.zeros(n_cols, dtype=bool),
+        rounds,
+        eps,
+        state,
     )
 
 
@@ -387,6 +440,36 @@ def _cover(
     reached = np.zeros(nr + nc + 1, dtype=bool)
     reached[breadth_first_order(graph, nr + nc, directed=True, return_predecessors=False)] = True
     return ~reached[:nr], reached[nr : nr + nc]
+
+
+def max_matching_loads(
+    n_rows: int,
+    n_cols: int,
+    rows: Index,
+    cols: Index,
+    row_capacity: NDArray[np.int64],
+    col_capacity: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Pairs per row and per column in one maximum matching of the candidates (one side's
+    capacities above 1 at most): who still has room when as many pairs as possible are made."""
+    split_rows = bool((row_capacity > 1).any())
+    row_first, row_of = _split(row_capacity)
+    col_first, col_of = _split(col_capacity)
+    usable = (row_capacity[rows] > 0) & (col_capacity[cols] > 0)
+    er, ec = rows[usable], cols[usable]
+    k = row_capacity[er] if split_rows else col_capacity[ec]
+    br = np.repeat(row_first[er], k) + (_ramp(k) if split_rows else 0)
+    bc = np.repeat(col_first[ec], k) + (0 if split_rows else _ramp(k))
+    nr, nc = len(row_of), len(col_of)
+    row_load = np.zeros(n_rows, dtype=np.int64)
+    col_load = np.zeros(n_cols, dtype=np.int64)
+    if nr and nc and len(br):
+        graph = sp.csr_matrix((np.ones(len(br)), (br, bc)), shape=(nr, nc))
+        mate = maximum_bipartite_matching(graph, perm_type="column")
+        paired = np.flatnonzero(mate >= 0)
+        np.add.at(row_load, row_of[paired], 1)
+        np.add.at(col_load, col_of[mate[paired]], 1)
+    return row_load, col_load
 
 
 def _most_pairs(nr: int, nc: int, br: Index, bc: Index) -> int:
@@ -422,6 +505,14 @@ def _scaled_auction(
     n = len(price)
     final = max(spread * _FINAL, h * 2**-46, float(np.abs(price).max(initial=0.0)) * 2**-46)
     eps = max(h / 4, final)
+    held = mate >= 0
+    if held.any():
+        # A warm start: begin at the largest slack the new arcs opened, not at the top, so
+        # the work is in proportion to the change (the bidders within it keep their objects).
+        profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1])
+        own = _benefit_of(indptr, obj, benefit, np.flatnonzero(held), mate[held])
+        slack = float((profit[held] - (own - price[mate[held]])).max(initial=0.0))
+        eps = min(eps, max(slack, final))
     rounds = 0
     while True:
         # Bertsekas: on a feasible problem no price rises by more than about n * (C + eps)
@@ -441,10 +532,18 @@ def _ramp(k: NDArray[np.int64]) -> Index:
     return (np.arange(total) - starts).astype(np.intp)
 
 
-def _start(start: SparseAssignment | None, n: int, h: float, top: float) -> tuple[Floats, Index]:
+def _start(
+    start: SparseAssignment | None, kind: str, n: int, h: float, top: float
+) -> tuple[Floats, Index]:
     """Prices and the object of each bidder (-1: none) to begin with."""
     state = start._state if start is not None else None
-    if state is None or len(state.price) != n or state.h != h or state.top != top:
+    if (
+        state is None
+        or state.kind != kind
+        or len(state.price) != n
+        or state.h != h
+        or state.top != top
+    ):
         return np.zeros(n), np.full(n, -1, dtype=np.intp)
     return state.price.copy(), state.mate.copy()
 

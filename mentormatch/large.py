@@ -1,0 +1,474 @@
+"""Pairing cohorts too large for dense score matrices: :func:`match_large`.
+
+:func:`~mentormatch.match` scores every pair into dense arrays, four of them
+of ``n_students x n_managers`` floats: 3 GB each at 20,000 per side. This
+module never holds one. It scores the cohort a block of students at a time
+(:class:`~mentormatch.BlockScorer`), keeps what the method needs, and forgets
+the block:
+
+* ``method="hungarian"``: each student's best ``candidates`` allowed pairs
+  and each manager's form a sparse candidate graph; the pairing on it comes
+  with dual values that are then checked against every pair (*pricing*,
+  :mod:`mentormatch.pricing`), adding the pairs that break them, until none
+  does. The result carries a :class:`~mentormatch.pricing.Certificate`
+  proving it has the most pairs and then the largest total of *all*
+  pairings, not just of the candidates.
+* ``method="stable"``: deferred acceptance whose preference lists are scored
+  on demand, a batch of each proposer's next partners at a time
+  (:func:`~mentormatch.solvers.lazy_deferred_acceptance`): the same pairs as
+  ``match(scores, method="stable")``.
+
+Memory: O((n_students + n_managers) x candidates) for the graph, plus one
+block of rows (sized by ``memory_limit``) per worker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from mentormatch import _parallel, solvers
+from mentormatch._validation import (
+    POSITIVE_INT,
+    check_flag,
+    check_number,
+    check_option,
+    describe,
+    fail,
+    param_where,
+)
+from mentormatch.blocks import BlockScorer
+from mentormatch.cohort import Cohort
+from mentormatch.matching import PROPOSERS, Matching, _fixed_pairs, _Options, _pair_items
+from mentormatch.pricing import Certificate, finite_bounds, row_ranges, solve_priced
+from mentormatch.scoring import Scorer
+from mentormatch.solvers.sparse import max_matching_loads
+
+__all__ = ["LARGE_METHODS", "match_large"]
+
+#: The methods :func:`match_large` offers.
+LARGE_METHODS = ("hungarian", "stable")
+
+Index = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+#: Bytes per pair of a block beyond the block's own scores: the masked copy and the
+#: selection indices of the candidate pass, the gap of the pricing pass.
+_SCRATCH_PER_PAIR = 24
+
+
+def _bytes(value: Any, name: str, owner: str) -> int:
+    """A memory size: a positive number of bytes, or a string such as ``"2GB"``."""
+    where = param_where(name, owner)
+    if isinstance(value, str):
+        found = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([KMGT]?I?B?)\s*", value.upper())
+        if not found or found.group(2) not in _UNITS:
+            raise fail(where, "a size such as '2GB', '500MB' or a number of bytes", repr(value))
+        size = float(found.group(1)) * _UNITS[found.group(2)]
+    else:
+        size = float(check_number(value, where, POSITIVE_INT))
+    if size < 2**20:
+        raise fail(where, "at least 1 MiB", describe(value))
+    return int(size)
+
+
+def match_large(
+    cohort: Cohort,
+    scorer: Scorer | None = None,
+    *,
+    method: str = "hungarian",
+    proposer: str = "students",
+    candidates: int = 32,
+    fixed: Iterable[tuple[str, str]] | Mapping[str, str] | pd.DataFrame | None = None,
+    executor: Any = None,
+    progress: bool = False,
+    memory_limit: int | str = "2GB",
+) -> Matching:
+    r"""Pair a cohort of any size, block by block, exactly.
+
+    The result is what :func:`~mentormatch.match` gives on
+    ``scorer.score(cohort)``, without the dense score arrays: for
+    ``"hungarian"`` a pairing with the same number of pairs and the same
+    total score (to :data:`~mentormatch.pricing.TOLERANCE` of the score
+    spread), with a :attr:`~mentormatch.Matching.certificate` that proves it;
+    for ``"stable"`` the identical pairs.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    scorer : Scorer, optional
+        Default ``Scorer()``. Every option except custom ``criteria`` and a
+        callable ``allowed`` rule (see :class:`~mentormatch.BlockScorer`).
+    method : {"hungarian", "stable"}, default "hungarian"
+    proposer : {"students", "managers"}, default "students"
+        The proposing side, for ``method="stable"``.
+    candidates : int, default 32
+        Pairs kept per student and per manager in the first candidate graph
+        (``"hungarian"``), and the batch of next partners scored per
+        proposer (``"stable"``). More costs memory and solver time, fewer
+        costs pricing passes; the result is the same.
+    fixed : pairs, mapping or DataFrame, optional
+        Pairs that must be made, as in :func:`~mentormatch.match`.
+    executor : concurrent.futures.Executor, optional
+        Where to score and price the blocks of ``"hungarian"``: a
+        ``ProcessPoolExecutor``, or a Dask cluster through
+        ``dask.distributed.Client(...).get_executor()``. The encoded cohort
+        travels once per worker on Dask (with every task on a process pool);
+        the dual values once per pass. Default: here, one block after
+        another. ``"stable"`` always runs here.
+    progress : bool, default False
+        Show a progress bar per pass (needs ``tqdm``, the ``progress`` extra).
+    memory_limit : int or str, default "2GB"
+        Memory for one block of scores, per worker: a number of bytes or a
+        string such as ``"500MB"``. Blocks hold whole rows, so a block is at
+        least one student's row.
+
+    Returns
+    -------
+    Matching
+        With the same columns, unmatched reasons and summary as
+        :func:`~mentormatch.match`; its ``scores`` are computed on demand
+        (:meth:`~mentormatch.BlockScorer.lazy_scores`). ``certificate``
+        holds the proof for ``"hungarian"`` (None for ``"stable"``).
+
+    Raises
+    ------
+    InvalidInputError
+        On a bad argument, a scorer option the blocks cannot score, or
+        capacities above 1 on both sides with ``"hungarian"``.
+    InfeasibleError
+        If a fixed pair is forbidden or over a capacity.
+
+    See Also
+    --------
+    match : The same on dense scores, for cohorts that fit in memory.
+    mentormatch.pricing : How the certificate proves optimality.
+
+    Notes
+    -----
+    ``"hungarian"``: the candidate graph is each student's ``candidates``
+    best allowed managers and each manager's best students (one pass over
+    all pairs). :func:`~mentormatch.solvers.sparse_assignment` pairs it and
+    returns dual values and a vertex cover; a pricing pass checks every
+    allowed pair against them and adds, per student, the pairs that break
+    them worst; the graph is solved again from the last prices; until a pass
+    finds nothing. Each pass is one scoring pass over all pairs, so the time
+    is (passes + 1) scoring passes plus the solves.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> cohort = mm.make_cohort(60, 60, rng=0)
+    >>> large = mm.match_large(cohort, candidates=8)
+    >>> dense = mm.match(mm.Scorer().score(cohort))
+    >>> len(large.pairs), round(large.total_score - dense.total_score, 9)
+    (60, 0.0)
+    >>> large.certificate.holds
+    True
+    """
+    owner = "match_large"
+    if not isinstance(cohort, Cohort):
+        raise fail(param_where("cohort", owner), "a Cohort", describe(cohort))
+    if scorer is None:
+        scorer = Scorer()
+    elif not isinstance(scorer, Scorer):
+        raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
+    check_option(method, "method", owner, LARGE_METHODS)
+    check_option(proposer, "proposer", owner, PROPOSERS)
+    candidates = int(check_number(candidates, param_where("candidates", owner), POSITIVE_INT))
+    progress = bool(check_flag(progress, param_where("progress", owner)))
+    budget = _bytes(memory_limit, "memory_limit", owner)
+    executor = _parallel.check_executor(executor, owner)
+    options = _Options(
+        method=method,
+        proposer=proposer,
+        objective=None,
+        fixed=_pair_items(fixed, "fixed", owner),
+        forbid=(),
+        previous=None,
+        change_cost=None,
+    )
+
+    blocks = BlockScorer(scorer, cohort)
+    scores = blocks.lazy_scores()
+    s_cap, m_cap = cohort.student_capacity, cohort.manager_capacity
+    fixed_rows, fixed_cols = _fixed_pairs(options.fixed, scores, s_cap, m_cap, scores.allowed)
+    s_left = s_cap - np.bincount(fixed_rows, minlength=len(s_cap))
+    m_left = m_cap - np.bincount(fixed_cols, minlength=len(m_cap))
+    views = method == "stable"
+    budget_pairs = max(1, budget // (blocks.bytes_per_pair(views) + _SCRATCH_PER_PAIR))
+    read = _Reader(blocks, fixed_rows, fixed_cols, s_left > 0, m_left > 0)
+
+    certificate: Certificate | None = None
+    if method == "hungarian":
+        if (s_left > 1).any() and (m_left > 1).any():
+            raise fail(
+                param_where("cohort", owner),
+                "capacities above 1 on one side at most for method 'hungarian' "
+                "(use match() on dense scores, or method 'stable')",
+                f"{int((s_left > 1).sum())} students and {int((m_left > 1).sum())} managers "
+                "with room for more than one partner",
+            )
+        rows, cols, certificate = _hungarian(
+            read, cohort, s_left, m_left, candidates, budget_pairs, executor, progress
+        )
+    else:
+        rows, cols = _stable(read, cohort, s_left, m_left, proposer, candidates, budget_pairs)
+
+    rows = np.concatenate([rows.astype(np.intp), fixed_rows])
+    cols = np.concatenate([cols.astype(np.intp), fixed_cols])
+    is_fixed = np.zeros(len(rows), dtype=np.bool_)
+    is_fixed[len(rows) - len(fixed_rows) :] = True
+    order = np.lexsort((cols, rows))
+    return Matching(
+        rows=rows[order],
+        cols=cols[order],
+        fixed=is_fixed[order],
+        scores=scores,
+        method=method,
+        proposer=proposer if method == "stable" else None,
+        options=options,
+        certificate=certificate,
+    )
+
+
+class _Reader:
+    """Rows of the scores with the pairs no one may add forbidden: fixed pairs (made already)
+    and pairs of someone with no place left. Picklable: what travels to workers."""
+
+    def __init__(
+        self, blocks: BlockScorer, fixed_rows: Index, fixed_cols: Index, row_open: Mask, col_open: Mask
+    ) -> None:
+        self.blocks = blocks
+        self.fixed_rows = fixed_rows
+        self.fixed_cols = fixed_cols
+        self.row_open = row_open
+        self.col_open = col_open
+
+    def _closed(self, allowed: Mask, rows: Index | slice, start: int = 0) -> Mask:
+        allowed &= self.col_open[None, :]
+        allowed &= self.row_open[rows][:, None]
+        return allowed
+
+    def __call__(self, start: int, stop: int) -> tuple[NDArray[Any], Mask]:
+        block = self.blocks.block(slice(start, stop))
+        allowed = self._closed(block.allowed, slice(start, stop))
+        here = (self.fixed_rows >= start) & (self.fixed_rows < stop)
+        allowed[self.fixed_rows[here] - start, self.fixed_cols[here]] = False
+        return block.total, allowed
+
+    def rows(self, index: Index) -> tuple[NDArray[Any], Mask]:
+        """Some students' rows (any order), as ``__call__`` gives a range of them."""
+        block = self.blocks.block(index)
+        allowed = self._closed(block.allowed, index)
+        here = np.isin(self.fixed_rows, index)
+        if here.any():
+            position = {int(i): t for t, i in enumerate(index.tolist())}
+            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+                allowed[position[i], j] = False
+        return block.total, allowed
+
+    def views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
+        """Both views and the open allowed pairs of some students' rows."""
+        block = self.blocks.block(index, views=True)
+        allowed = self._closed(block.allowed, index)
+        here = np.isin(self.fixed_rows, index)
+        if here.any():
+            position = {int(i): k for k, i in enumerate(index.tolist())}
+            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+                if i in position:
+                    allowed[position[i], j] = False
+        assert block.student_view is not None and block.manager_view is not None
+        return block.student_view, block.manager_view, allowed
+
+    def column_views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
+        """Both views and the open allowed pairs of some managers' columns, managers as rows."""
+        block = self.blocks.block(slice(None), index, views=True)
+        allowed = block.allowed
+        allowed &= self.row_open[:, None]
+        allowed &= self.col_open[index][None, :]
+        here = np.isin(self.fixed_cols, index)
+        if here.any():
+            position = {int(j): k for k, j in enumerate(index.tolist())}
+            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+                if j in position:
+                    allowed[i, position[j]] = False
+        assert block.student_view is not None and block.manager_view is not None
+        return block.manager_view.T, block.student_view.T, allowed.T
+
+
+def _candidate_task(
+    read: _Reader, start: int, stop: int, k: int
+) -> tuple[Index, Index, NDArray[np.float64], float, float, NDArray[np.float64], Index]:
+    """Each row's ``k`` best open pairs in rows ``start:stop``, each column's ``k`` best
+    rows of the block, and the range of the open scores."""
+    total, allowed = read(start, stop)
+    values = np.where(allowed, total.astype(np.float64), -np.inf)
+    b, m = values.shape
+    lo, hi = finite_bounds(values[allowed])
+    # Scores tie a lot (categorical criteria): rotate each row so that rows with the same
+    # best value pick different managers among the tied ones, not all the same few.
+    shift = (np.arange(start, stop) * 7919) % max(m, 1)
+    rotation = (np.arange(m)[None, :] + shift[:, None]) % max(m, 1)
+    values = np.take_along_axis(values, rotation, axis=1)
+    take = min(k, m)
+    if take == 0 or b == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0), lo, hi, np.full((0, m), -np.inf), np.zeros((0, m), np.intp)
+    top = np.argpartition(-values, take - 1, axis=1)[:, :take]
+    picked = np.take_along_axis(values, top, axis=1)
+    r, c = np.nonzero(np.isfinite(picked))
+    rows, cols, weights = start + r, rotation[r, top[r, c]], picked[r, c]
+    values = np.take_along_axis(values, np.argsort(rotation, axis=1), axis=1)  # unrotate
+    down = min(k, b)
+    best = np.argpartition(-values, down - 1, axis=0)[:down]
+    col_values = np.take_along_axis(values, best, axis=0)
+    return rows, cols, weights, lo, hi, col_values, start + best
+
+
+def _hungarian(
+    read: _Reader,
+    cohort: Cohort,
+    s_left: NDArray[np.int64],
+    m_left: NDArray[np.int64],
+    k: int,
+    budget_pairs: int,
+    executor: Any,
+    progress: bool,
+) -> tuple[Index, Index, Certificate]:
+    n, m = cohort.n_students, cohort.n_managers
+    ranges = list(row_ranges(n, m, budget_pairs))
+    results = _parallel.imap_tasks(
+        _candidate_task,
+        [(start, stop, k) for start, stop in ranges],
+        executor=executor,
+        progress=progress,
+        desc="candidates",
+        owner="match_large",
+        total=len(ranges),
+        shared=(read,),
+    )
+    rows, cols, weights = [], [], []
+    lows, highs = [], []
+    col_best = np.full((0, m), -np.inf)
+    col_rows = np.zeros((0, m), dtype=np.intp)
+    for r, c, w, lo, hi, cv, cr in results:
+        rows.append(r)
+        cols.append(c)
+        weights.append(w)
+        if np.isfinite(w).any() or len(cv):
+            lows.append(lo)
+            highs.append(hi)
+        # Keep each column's k best rows so far.
+        col_best = np.concatenate([col_best, cv])
+        col_rows = np.concatenate([col_rows, cr])
+        if len(col_best) > k:
+            keep = np.argpartition(-col_best, k - 1, axis=0)[:k]
+            col_best = np.take_along_axis(col_best, keep, axis=0)
+            col_rows = np.take_along_axis(col_rows, keep, axis=0)
+    found = np.isfinite(col_best)
+    rr, cc = np.nonzero(found)
+    rows.append(col_rows[rr, cc])
+    cols.append(cc.astype(np.intp))
+    weights.append(col_best[rr, cc])
+    all_r = np.concatenate(rows).astype(np.intp)
+    all_c = np.concatenate(cols).astype(np.intp)
+    all_w = np.concatenate(weights)
+    keys, first = np.unique(all_r.astype(np.int64) * max(m, 1) + all_c, return_index=True)
+    all_r, all_c, all_w = all_r[first], all_c[first], all_w[first]
+    all_r, all_c, all_w = _room_for_most_pairs(read, n, m, all_r, all_c, all_w, s_left, m_left, k)
+    bounds = (min(lows), max(highs)) if lows else (0.0, 0.0)
+    if all_w.size:
+        bounds = (min(bounds[0], float(all_w.min())), max(bounds[1], float(all_w.max())))
+    return solve_priced(
+        read,
+        (n, m),
+        all_r,
+        all_c,
+        all_w,
+        bounds,
+        s_left,
+        m_left,
+        keep=k,
+        budget_pairs=budget_pairs,
+        executor=executor,
+        progress=progress,
+    )
+
+
+def _room_for_most_pairs(
+    read: _Reader,
+    n: int,
+    m: int,
+    rows: Index,
+    cols: Index,
+    weights: NDArray[np.float64],
+    s_left: NDArray[np.int64],
+    m_left: NDArray[np.int64],
+    k: int,
+) -> tuple[Index, Index, NDArray[np.float64]]:
+    """Add pairs until the candidates hold a matching of the most pairs the rules allow.
+
+    Students left with room by a maximum matching of the candidates get their
+    best allowed managers among those left with room; repeated while that
+    adds pairs. A graph short of the most pairs makes the auction fight over
+    the scarce managers (prices climbing ``eps`` at a time); pricing would
+    add the pairs anyway, a pass later and at that cost.
+    """
+    for _ in range(8):
+        row_load, col_load = max_matching_loads(n, m, rows, cols, s_left, m_left)
+        short = np.flatnonzero(row_load < s_left)
+        room = col_load < m_left
+        if len(short) == 0 or not room.any():
+            break
+        new_r, new_c, new_w = [], [], []
+        for start in range(0, len(short), max(1, (1 << 22) // max(m, 1))):
+            who = short[start : start + max(1, (1 << 22) // max(m, 1))]
+            total, allowed = read.rows(who)
+            values = np.where(allowed & room[None, :], total.astype(np.float64), -np.inf)
+            take = min(k, m)
+            top = np.argpartition(-values, take - 1, axis=1)[:, :take]
+            picked = np.take_along_axis(values, top, axis=1)
+            r, c = np.nonzero(np.isfinite(picked))
+            new_r.append(who[r])
+            new_c.append(top[r, c])
+            new_w.append(picked[r, c])
+        add_r = np.concatenate(new_r).astype(np.intp)
+        add_c = np.concatenate(new_c).astype(np.intp)
+        add_w = np.concatenate(new_w)
+        old = rows.astype(np.int64) * max(m, 1) + cols
+        fresh = ~np.isin(add_r.astype(np.int64) * max(m, 1) + add_c, old)
+        if not fresh.any():
+            break
+        rows = np.concatenate([rows, add_r[fresh]])
+        cols = np.concatenate([cols, add_c[fresh]])
+        weights = np.concatenate([weights, add_w[fresh]])
+    return rows, cols, weights
+
+
+def _stable(
+    read: _Reader,
+    cohort: Cohort,
+    s_left: NDArray[np.int64],
+    m_left: NDArray[np.int64],
+    proposer: str,
+    batch: int,
+    budget_pairs: int,
+) -> tuple[Index, Index]:
+    n, m = cohort.n_students, cohort.n_managers
+    if proposer == "students":
+        ask = solvers.candidates_from_rows(read.views, m, block_size=budget_pairs)
+        return solvers.lazy_deferred_acceptance(n, m, ask, s_left, m_left, batch=batch, screen=True)
+    ask = solvers.candidates_from_rows(read.column_views, n, block_size=budget_pairs)
+    managers, students = solvers.lazy_deferred_acceptance(
+        m, n, ask, m_left, s_left, batch=batch, screen=True
+    )
+    return students, managers
