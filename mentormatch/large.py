@@ -115,7 +115,7 @@ def match_large(
         (``"hungarian"``), and the batch of next partners scored per
         proposer (``"stable"``). More costs memory and solver time, fewer
         costs pricing passes; the result is the same.
-    fixed : pairs, mapping or DataFrame, optional
+    fixed : iterable of (student_id, manager_id), mapping or DataFrame, optional
         Pairs that must be made, as in :func:`~mentormatch.match`.
     executor : concurrent.futures.Executor, optional
         Where to score and price the blocks of ``"hungarian"``: a
@@ -245,7 +245,12 @@ class _Reader:
     and pairs of someone with no place left. Picklable: what travels to workers."""
 
     def __init__(
-        self, blocks: BlockScorer, fixed_rows: Index, fixed_cols: Index, row_open: Mask, col_open: Mask
+        self,
+        blocks: BlockScorer,
+        fixed_rows: Index,
+        fixed_cols: Index,
+        row_open: Mask,
+        col_open: Mask,
     ) -> None:
         self.blocks = blocks
         self.fixed_rows = fixed_rows
@@ -272,7 +277,9 @@ class _Reader:
         here = np.isin(self.fixed_rows, index)
         if here.any():
             position = {int(i): t for t, i in enumerate(index.tolist())}
-            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+            for i, j in zip(
+                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
+            ):
                 allowed[position[i], j] = False
         return block.total, allowed
 
@@ -283,10 +290,13 @@ class _Reader:
         here = np.isin(self.fixed_rows, index)
         if here.any():
             position = {int(i): k for k, i in enumerate(index.tolist())}
-            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+            for i, j in zip(
+                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
+            ):
                 if i in position:
                     allowed[position[i], j] = False
-        assert block.student_view is not None and block.manager_view is not None
+        assert block.student_view is not None
+        assert block.manager_view is not None
         return block.student_view, block.manager_view, allowed
 
     def column_views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
@@ -298,10 +308,13 @@ class _Reader:
         here = np.isin(self.fixed_cols, index)
         if here.any():
             position = {int(j): k for k, j in enumerate(index.tolist())}
-            for i, j in zip(self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True):
+            for i, j in zip(
+                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
+            ):
                 if j in position:
                     allowed[i, position[j]] = False
-        assert block.student_view is not None and block.manager_view is not None
+        assert block.student_view is not None
+        assert block.manager_view is not None
         return block.manager_view.T, block.student_view.T, allowed.T
 
 
@@ -322,7 +335,15 @@ def _candidate_task(
     take = min(k, m)
     if take == 0 or b == 0:
         empty = np.zeros(0, dtype=np.intp)
-        return empty, empty, np.zeros(0), lo, hi, np.full((0, m), -np.inf), np.zeros((0, m), np.intp)
+        return (
+            empty,
+            empty,
+            np.zeros(0),
+            lo,
+            hi,
+            np.full((0, m), -np.inf),
+            np.zeros((0, m), np.intp),
+        )
     top = np.argpartition(-values, take - 1, axis=1)[:, :take]
     picked = np.take_along_axis(values, top, axis=1)
     r, c = np.nonzero(np.isfinite(picked))
@@ -382,7 +403,7 @@ def _hungarian(
     all_r = np.concatenate(rows).astype(np.intp)
     all_c = np.concatenate(cols).astype(np.intp)
     all_w = np.concatenate(weights)
-    keys, first = np.unique(all_r.astype(np.int64) * max(m, 1) + all_c, return_index=True)
+    _keys, first = np.unique(all_r.astype(np.int64) * max(m, 1) + all_c, return_index=True)
     all_r, all_c, all_w = all_r[first], all_c[first], all_w[first]
     all_r, all_c, all_w = _room_for_most_pairs(read, n, m, all_r, all_c, all_w, s_left, m_left, k)
     bounds = (min(lows), max(highs)) if lows else (0.0, 0.0)
@@ -466,7 +487,9 @@ def _stable(
     n, m = cohort.n_students, cohort.n_managers
     if proposer == "students":
         ask = solvers.candidates_from_rows(read.views, m, block_size=budget_pairs)
-        return solvers.lazy_deferred_acceptance(n, m, ask, s_left, m_left, batch=batch, screen=True)
+        return solvers.lazy_deferred_acceptance(
+            n, m, ask, s_left, m_left, batch=batch, screen=True
+        )
     ask = solvers.candidates_from_rows(read.column_views, n, block_size=budget_pairs)
     managers, students = solvers.lazy_deferred_acceptance(
         m, n, ask, m_left, s_left, batch=batch, screen=True

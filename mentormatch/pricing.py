@@ -160,10 +160,15 @@ class Certificate:
         (True, False)
         """
         if not hasattr(matching, "scores") or not hasattr(matching, "rows"):
-            raise fail(param_where("matching", "Certificate.check"), "a Matching", describe(matching))
+            raise fail(
+                param_where("matching", "Certificate.check"), "a Matching", describe(matching)
+            )
         scores = matching.scores
         cohort = scores.cohort
-        if (cohort.n_students, cohort.n_managers) != (len(self.student_dual), len(self.manager_dual)):
+        if (cohort.n_students, cohort.n_managers) != (
+            len(self.student_dual),
+            len(self.manager_dual),
+        ):
             raise fail(
                 param_where("matching", "Certificate.check"),
                 f"a pairing of {len(self.student_dual)} x {len(self.manager_dual)} people",
@@ -367,7 +372,9 @@ def price_block(
         cols.append(top[r, k])
     add_r = np.concatenate(rows).astype(np.intp) if rows else np.zeros(0, dtype=np.intp)
     add_c = np.concatenate(cols).astype(np.intp) if cols else np.zeros(0, dtype=np.intp)
-    add_w = np.asarray(weights[add_r - start, add_c], dtype=np.float64) if len(add_r) else np.zeros(0)
+    add_w = (
+        np.asarray(weights[add_r - start, add_c], dtype=np.float64) if len(add_r) else np.zeros(0)
+    )
     return add_r, add_c, add_w, worst, short, broken, priced
 
 
@@ -495,7 +502,9 @@ def solve_priced(
         result = solvers.sparse_assignment(
             n, m, r, c, w, row_capacity, col_capacity, bounds=bounds, start=result
         )
-        dual = _Dual(result.row_dual, result.col_dual, result.offset, result.row_cover, result.col_cover)
+        dual = _Dual(
+            result.row_dual, result.col_dual, result.offset, result.row_cover, result.col_cover
+        )
         found = price(
             read,
             shape,

@@ -38,10 +38,12 @@ def st_problem(draw: st.DrawFn) -> tuple[mm.Cohort, mm.Scorer, int]:
         rng=draw(st.integers(0, 2**16)),
         n_preferences=draw(st.sampled_from([0, 2])),
         avoid_rate=draw(st.sampled_from([0.0, 0.2])),
-        **capacity,  # type: ignore[arg-type]
+        **capacity,
     )
     scorer = mm.Scorer(
-        weights=draw(st.sampled_from([None, {"interests": 1.0}, {"programme": 2, "diversity": 1}])),
+        weights=draw(
+            st.sampled_from([None, {"interests": 1.0}, {"programme": 2, "diversity": 1}])
+        ),
         min_score=draw(st.sampled_from([None, 0.3, 0.6])),
         share_language=draw(st.booleans()),
     )
@@ -128,7 +130,9 @@ def test_the_certificate_fails_for_a_perturbed_pairing() -> None:
                 worse = replace(large, cols=cols)
                 assert not large.certificate.check(worse)
                 # Dropping a pair breaks it too: a place with a positive dual value left free.
-                fewer = replace(large, rows=large.rows[1:], cols=large.cols[1:], fixed=large.fixed[1:])
+                fewer = replace(
+                    large, rows=large.rows[1:], cols=large.cols[1:], fixed=large.fixed[1:]
+                )
                 assert not large.certificate.check(fewer)
                 return
     pytest.fail("no swap makes a worse pairing")  # pragma: no cover
@@ -189,7 +193,10 @@ def test_the_same_input_gives_the_same_output_and_the_cohort_is_untouched() -> N
         ({"memory_limit": "2 XB"}, "'memory_limit'"),
         ({"memory_limit": 1000}, "at least 1 MiB"),
         ({"executor": "dask"}, "'executor'"),
-        ({"scorer": mm.Scorer(criteria={"mine": lambda s, m: np.ones((len(s), len(m)))})}, "criteri"),
+        (
+            {"scorer": mm.Scorer(criteria={"mine": lambda s, m: np.ones((len(s), len(m)))})},
+            "criteri",
+        ),
     ],
 )
 def test_bad_arguments_are_named(kwargs: dict[str, Any], fragment: str) -> None:

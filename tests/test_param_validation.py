@@ -59,6 +59,10 @@ def _block_scorer() -> mm.BlockScorer:
     return mm.BlockScorer(mm.Scorer(), _cohort())
 
 
+def _certified() -> mm.Matching:
+    return mm.match(_scores(), certify=True)
+
+
 def _matching() -> mm.Matching:
     return mm.match(_scores())
 
@@ -233,6 +237,24 @@ VALID: dict[str, Callable[[Path], Call]] = {
             "previous": [("s02", "m01")],
             "change_cost": 0.5,
         },
+    ),
+    "mentormatch.match_large": lambda _: (
+        mm.match_large,
+        {
+            "cohort": mm.make_cohort(5, 4, rng=0),
+            "scorer": mm.Scorer(),
+            "method": "hungarian",
+            "proposer": "students",
+            "candidates": 2,
+            "fixed": [("s01", "m02")],
+            "executor": None,
+            "progress": False,
+            "memory_limit": "64MB",
+        },
+    ),
+    "mentormatch.Certificate.check": lambda _: (
+        _certified().certificate.check,
+        {"matching": _certified(), "executor": None},
     ),
     "mentormatch.Matching.diff": lambda _: _same(lambda m: (m.diff, {"other": m})),
     "mentormatch.Matching.what_if": lambda _: (
