@@ -819,31 +819,39 @@ class LazyScores(Scores):
     n_students x n_managers is kept, so a :class:`~mentormatch.Matching`
     of a cohort of 100,000 per side can carry these scores.
 
-    **Block-wise** (memory O((n_students + n_managers) x block), whatever
-    the cohort's size) on a Matching of these scores:
-    :attr:`~mentormatch.Matching.pairs`,
+    **Block-wise** (memory O(n_students + n_managers + pairs + block),
+    whatever the cohort's size; a block is about 2**18 pairs) on a
+    Matching of these scores: :attr:`~mentormatch.Matching.pairs`,
     :attr:`~mentormatch.Matching.unmatched` (the same reasons),
     :attr:`~mentormatch.Matching.total_score`,
-    :meth:`~mentormatch.Matching.summary` (the partners' ranks and the
-    blocking pairs are found a block of rows at a time, so its time is
-    O(n_students x n_managers)), :meth:`~mentormatch.Matching.blocking_pairs`,
-    :meth:`~mentormatch.Matching.to_frame`,
+    :meth:`~mentormatch.Matching.summary` (both sides' ranks and the
+    blocking pairs in one pass over blocks of students: its time is
+    O(n_students x n_managers)), :meth:`~mentormatch.Matching.blocking_pairs`
+    (it lists them all: a bad pairing of a large cohort can have very many;
+    the summary only counts them), :meth:`~mentormatch.Matching.to_frame`,
     :meth:`~mentormatch.Matching.to_csv`,
-    :meth:`~mentormatch.Matching.reasons`, ``repr``; and :meth:`explain`,
-    :func:`~mentormatch.partner_ranks`, :func:`~mentormatch.evaluate`.
+    :meth:`~mentormatch.Matching.to_excel`,
+    :meth:`~mentormatch.Matching.reasons`,
+    :meth:`~mentormatch.Matching.why_not`,
+    :meth:`~mentormatch.Matching.diff`, ``repr``; :meth:`explain`,
+    :func:`~mentormatch.partner_ranks`, :func:`~mentormatch.evaluate`,
+    :func:`~mentormatch.make_ratings`, and the plots of a pairing
+    (:func:`~mentormatch.plot.rank_histogram`,
+    :func:`~mentormatch.plot.criterion_breakdown`,
+    :func:`~mentormatch.plot.score_distribution`).
 
     **Dense** (they work while n_students x n_managers is at most
     :data:`DENSE_LIMIT`, and raise :class:`InvalidInputError` past it,
     saying so): :func:`~mentormatch.match` and everything that solves
     again (:meth:`~mentormatch.Matching.what_if`,
-    :func:`~mentormatch.compare`, :func:`~mentormatch.sensitivity`,
-    :func:`~mentormatch.alternatives`, the comparison in
-    :meth:`~mentormatch.Matching.to_html` and the report),
-    :meth:`Scorer.reweight`, :meth:`to_frame` (one row per pair), the
-    score plots (:mod:`mentormatch.plot`), and ``np.asarray`` or
-    arithmetic on an array. :meth:`~mentormatch.Matching.why_not` leaves
-    out what forcing the pair would change (a new solve) past the limit,
-    and :meth:`_repr_html_` its minimum, mean and maximum.
+    :func:`~mentormatch.compare`, :func:`~mentormatch.alternatives`,
+    :meth:`~mentormatch.Matching.to_html` and the report, which compare
+    methods), :meth:`Scorer.reweight`, :meth:`to_frame` (one row per
+    pair), :func:`~mentormatch.plot.score_heatmap`, and ``np.asarray``,
+    ``copy`` or arithmetic on a whole array. Past the limit,
+    :meth:`~mentormatch.Matching.why_not` leaves out what forcing the pair
+    would change (a new solve), and :meth:`_repr_html_` the minimum, mean
+    and maximum of each array.
 
     ``forbidden`` names every rule the scorer has; :meth:`Scorer.score`
     leaves ``min_score`` out when it forbids no pair at all (knowing that
@@ -869,6 +877,7 @@ class LazyScores(Scores):
     """
 
     _BLOCK: ClassVar[int] = 1 << 18
+    _ON_DEMAND: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         # The lazy matrices are read-only already: nothing to freeze (and nothing dense to make).

@@ -636,7 +636,13 @@ class Matching:
                     [self.scores.manager_ids[j] for _, j, _ in records], dtype=object
                 ),
                 "change": pd.Series([c for _, _, c in records], dtype=object),
-                "score": np.asarray([total[i, j] for i, j, _ in records], dtype=np.float64),
+                "score": np.asarray(
+                    total[
+                        np.array([i for i, _, _ in records], dtype=np.intp),
+                        np.array([j for _, j, _ in records], dtype=np.intp),
+                    ],
+                    dtype=np.float64,
+                ),
             }
         )
         sign = np.where(frame["change"].to_numpy() == "added", 1.0, -1.0)
@@ -876,8 +882,8 @@ class Matching:
         return pd.DataFrame({"student_id": s_ids[found[:, 0]], "manager_id": m_ids[found[:, 1]]})
 
     def _blocking(self) -> NDArray[np.intp]:
-        """The blocking pairs as index pairs: at once on dense scores, by blocks past them."""
-        if not self.scores._fits_dense():
+        """The blocking pairs as index pairs: at once on dense scores, by blocks on demand."""
+        if self.scores._ON_DEMAND:
             return _blocking_by_blocks(self)
         cohort = self.scores.cohort
         return solvers.blocking_pairs(
@@ -894,11 +900,11 @@ class Matching:
         """Both sides' partner ranks and the number of blocking pairs, for the summary.
 
         On dense scores, :func:`metrics.partner_ranks` twice and
-        :meth:`blocking_pairs`. Past them, one pass over blocks of students
-        finds all three (each block's views and mask scored once, not three
-        times), to the same figures.
+        :meth:`blocking_pairs`. On scores computed on demand, one pass over
+        blocks of students finds all three (each block's views and mask
+        scored once, not three times), to the same figures.
         """
-        if self.scores._fits_dense():
+        if not self.scores._ON_DEMAND:
             return (
                 metrics.partner_ranks(self, "students"),
                 metrics.partner_ranks(self, "managers"),

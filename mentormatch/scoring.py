@@ -634,6 +634,9 @@ class Scores:
     #: Entries of the row blocks that the block-wise steps (partner ranks, blocking
     #: pairs) read at once: cache-sized here, larger for scores computed on demand.
     _BLOCK: ClassVar[int] = 1 << 16
+    #: Whether the arrays are computed on demand: the steps that can go block by
+    #: block then do, whatever the size (same answers, memory of a block).
+    _ON_DEMAND: ClassVar[bool] = False
 
     def _check_dense(self, owner: str) -> None:
         """Raise when a step of ``owner`` needs dense arrays these scores cannot give.

@@ -7,8 +7,10 @@ import io
 import pickle
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,8 @@ import mentormatch as mm
 from mentormatch import blocks, plot
 from mentormatch.exceptions import InvalidInputError
 from tests.strategies import fuzz_examples
+
+matplotlib.use("Agg")
 
 CRITERIA = ("programme", "interests", "diversity")
 
@@ -189,6 +193,37 @@ def test_every_array_indexes_as_the_dense_one(
             assert np.array_equal(left > 0.5, right > 0.5)
             assert left.shape == right.shape
             assert left.dtype == right.dtype
+
+
+def test_the_other_readers_of_a_pairing_work_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cohort = mm.make_cohort(14, 11, rng=2, avoid_rate=0.3, n_preferences=2)
+    scorer = mm.Scorer(min_score=0.3, student_weights={"interests": 1.0})
+    scores = scorer.score(cohort)
+    dense = mm.match(scores, method="stable")
+    other = mm.match(scores)
+    lazy_scores = mm.BlockScorer(scorer, cohort).lazy_scores()
+    lazy = dataclasses.replace(dense, scores=lazy_scores)
+    monkeypatch.setattr(blocks, "DENSE_LIMIT", 0)
+    ratings = mm.make_ratings(dense, rng=0)
+    _same_frames(mm.make_ratings(lazy, rng=0), ratings)
+    assert repr(mm.evaluate(lazy, ratings, n_boot=20, rng=0)) == repr(
+        mm.evaluate(dense, ratings, n_boot=20, rng=0)
+    )
+    _same_frames(lazy.diff(dataclasses.replace(other, scores=lazy_scores)), dense.diff(other))
+    for draw in (plot.rank_histogram, plot.criterion_breakdown):
+        assert draw(lazy) is not None
+    assert plot.score_distribution([lazy]) is not None
+    lazy.to_excel(tmp_path / "lazy.xlsx")
+    dense.to_excel(tmp_path / "dense.xlsx")
+    for sheet in ("pairs", "unmatched", "summary"):
+        _same_frames(
+            pd.read_excel(tmp_path / "lazy.xlsx", sheet_name=sheet),
+            pd.read_excel(tmp_path / "dense.xlsx", sheet_name=sheet),
+        )
+    for pair in [(s, m) for s in scores.student_ids[:3] for m in scores.manager_ids[:3]]:
+        assert str(lazy_scores.explain(*pair)) == str(scores.explain(*pair))
 
 
 def test_the_matrices_are_read_only_and_say_what_they_are() -> None:
