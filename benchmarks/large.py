@@ -64,6 +64,8 @@ def _sampled_blocking(pairing: Any, cohort: Any, rng: np.random.Generator) -> tu
     for start in range(0, len(sample), step):
         who = sample[start : start + step]
         block = blocks.block(who, views=True)
+        assert block.student_view is not None
+        assert block.manager_view is not None
         matched = np.zeros(block.total.shape, dtype=bool)
         here = np.isin(rows, who)
         position = np.searchsorted(who, rows[here])

@@ -97,6 +97,8 @@ from mmbench.report import (  # noqa: E402
 )
 
 FULL_SIZES = (8, 20, 50, 100, 200, 600, 1000, 2000, 4000, 10_000)
+#: The large-cohort stage's sizes in the full run (30,000 and 100,000: a command of their own).
+LARGE_SIZES = "2000,5000,10000"
 QUICK_SIZES = (8, 50, 300)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -139,6 +141,14 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, bool]:
         help="measure the inputs side by side: processes:N (a local process pool) or "
         "dask:ADDRESS (a Dask scheduler, e.g. dask:tcp://127.0.0.1:8786); timings are then "
         "for sweeps, not for ratios",
+    )
+    parser.add_argument(
+        "--large",
+        type=str,
+        default=None,
+        help="sizes of the large-cohort stage (benchmarks/large.py: match_large beside dense "
+        "match, each in a process of its own); default 2000,5000,10000 in the full run, none "
+        "otherwise; 'none' skips it",
     )
     parser.add_argument("--list", action="store_true", help="list cases and methods, then exit")
     args = parser.parse_args(argv)
@@ -185,8 +195,16 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, bool]:
         plot=not args.no_plot,
         progress=not args.no_progress,
         executor=args.executor,
+        large=_large_sizes(args.large, custom or args.quick),
     )
     return settings, args.list
+
+
+def _large_sizes(text: str | None, custom: bool) -> str:
+    """The large stage's sizes: as given ('none': none), else the full run's, else none."""
+    if text is None:
+        return "" if custom else LARGE_SIZES
+    return "" if text.strip() == "none" else text
 
 
 _EXECUTOR = re.compile(r"processes:[1-9][0-9]*|dask:\S+")
@@ -261,6 +279,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(report)
     stem = settings.out / settings.name
+    if settings.large:
+        import large  # benchmarks/large.py, beside this file
+
+        large_out = stem.with_name(f"{settings.name}_large.md")
+        print("\nLarge cohorts (match_large beside dense match, one process per measurement):")
+        large.main(
+            [
+                "--sizes",
+                settings.large,
+                "--methods",
+                ",".join(large.METHODS),
+                "--out",
+                str(large_out),
+            ]
+        )
     write_csv(rows, stem.with_suffix(".csv"))
     stem.with_suffix(".txt").write_text(report + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(summary(rows) + "\n", encoding="utf-8")

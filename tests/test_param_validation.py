@@ -63,6 +63,12 @@ def _certified() -> mm.Matching:
     return mm.match(_scores(), certify=True)
 
 
+def _certificate() -> mm.Certificate:
+    certificate = _certified().certificate
+    assert certificate is not None
+    return certificate
+
+
 def _matching() -> mm.Matching:
     return mm.match(_scores())
 
@@ -253,7 +259,7 @@ VALID: dict[str, Callable[[Path], Call]] = {
         },
     ),
     "mentormatch.Certificate.check": lambda _: (
-        _certified().certificate.check,
+        _certificate().check,
         {"matching": _certified(), "executor": None},
     ),
     "mentormatch.Matching.diff": lambda _: _same(lambda m: (m.diff, {"other": m})),

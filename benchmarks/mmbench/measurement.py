@@ -181,6 +181,7 @@ class Settings:
     plot: bool
     progress: bool
     executor: str = ""  # where the inputs are measured: "" here, "processes:N", "dask:ADDRESS"
+    large: str = ""  # sizes of the large-cohort stage (benchmarks/large.py), "" for none
 
 
 def measure(stage: str, p: Problem, methods: Sequence[Method], settings: Settings) -> list[Row]:
