@@ -25,7 +25,7 @@ The square problem is solved by Bertsekas's auction with epsilon scaling:
 every unassigned row bids for its best column at the price that makes it
 ``eps`` worse than its second best, all unassigned rows at once (one numpy
 step per round); ``eps`` starts at a quarter of ``H`` and shrinks eightfold
-per pass down to about ``1e-12`` of the spread. Each pass keeps the pairs
+per pass down to 2**-34 (about ``6e-11``) of the spread. Each pass keeps the pairs
 that are within the new ``eps`` of their best and re-auctions the others.
 
 Why it terminates. The square problem always has a perfect matching (anyone
@@ -42,7 +42,7 @@ How exact it is. At the end every row's partner is within ``eps`` of its
 best at the final prices. The dual values built from the prices are
 feasible exactly (each row's is the maximum over its arcs) and fall short
 on a chosen pair by at most about ``eps``, so the total is within
-``(n + m) * eps`` of the optimum, about ``1e-12 * (n + m)`` times the
+``(n + m) * eps`` of the optimum, about ``6e-11 * (n + m)`` times the
 spread; :func:`dual_violations` measures the shortfall of any result.
 Weights that are multiples of a common step (as cohort scores are) give the
 exact optimum as soon as ``(n + m) * eps`` is below that step.
@@ -493,14 +493,14 @@ def _square(
     return indptr, obj[order], benefit[order]
 
 
-_FINAL = 2.0**-40
+_FINAL = 2.0**-34
 _THETA = 8.0
 
 
 def _scaled_auction(
     square: tuple[Index, Index, Floats], price: Floats, mate: Index, h: float, spread: float
 ) -> tuple[int, float]:
-    """Auction with epsilon scaling, down to a final epsilon of about 1e-12 of the spread."""
+    """Auction with epsilon scaling, down to a final epsilon of 2**-34 of the spread."""
     indptr, obj, benefit = square
     n = len(price)
     final = max(spread * _FINAL, h * 2**-46, float(np.abs(price).max(initial=0.0)) * 2**-46)
