@@ -60,9 +60,9 @@ Mask = NDArray[np.bool_]
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 _UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
-#: Bytes per pair of a block beyond the block's own scores: the masked copy and the
-#: selection indices of the candidate pass, the gap of the pricing pass.
-_SCRATCH_PER_PAIR = 24
+#: Bytes per pair of a block beyond the block's own scores: the float64 copy, the rotated
+#: copy and the selection indices of the candidate pass (the pricing pass needs less).
+_SCRATCH_PER_PAIR = 40
 
 
 def _bytes(value: Any, name: str, owner: str) -> int:
@@ -348,7 +348,8 @@ def _candidate_task(
     picked = np.take_along_axis(values, top, axis=1)
     r, c = np.nonzero(np.isfinite(picked))
     rows, cols, weights = start + r, rotation[r, top[r, c]], picked[r, c]
-    values = np.take_along_axis(values, np.argsort(rotation, axis=1), axis=1)  # unrotate
+    unrotate = (np.arange(m)[None, :] - shift[:, None]) % max(m, 1)
+    values = np.take_along_axis(values, unrotate, axis=1)
     down = min(k, b)
     best = np.argpartition(-values, down - 1, axis=0)[:down]
     col_values = np.take_along_axis(values, best, axis=0)

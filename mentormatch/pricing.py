@@ -364,11 +364,12 @@ def price_block(
         # Pairs near their bound tend to break it once the others move: adding them now
         # saves passes (each a scoring pass over every pair).
         near = gap > -NEAR * tol / TOLERANCE
+        which = np.flatnonzero(broken_mask.any(axis=1))  # rows with something to add
         take = min(keep, n_cols)
-        top = np.argpartition(-gap, take - 1, axis=1)[:, :take]
-        picked = np.take_along_axis(near, top, axis=1)
+        top = np.argpartition(-gap[which], take - 1, axis=1)[:, :take]
+        picked = np.take_along_axis(near[which], top, axis=1)
         r, k = np.nonzero(picked)
-        rows.append(start + r)
+        rows.append(start + which[r])
         cols.append(top[r, k])
     add_r = np.concatenate(rows).astype(np.intp) if rows else np.zeros(0, dtype=np.intp)
     add_c = np.concatenate(cols).astype(np.intp) if cols else np.zeros(0, dtype=np.intp)
