@@ -744,15 +744,20 @@ class Matching:
         """One row per pair: ids, ``score`` (the total), each criterion, ``fixed``."""
         s_ids = np.array(self.scores.student_ids, dtype=object)
         m_ids = np.array(self.scores.manager_ids, dtype=object)
+        names = list(self.scores.components)
+        # Read together: scores computed on demand score the pairs once for them all.
+        total, *values = self.scores._pair_fields(
+            ["total", *(f"components/{name}" for name in names)], self.rows, self.cols
+        )
         frame = pd.DataFrame(
             {
                 "student_id": s_ids[self.rows],
                 "manager_id": m_ids[self.cols],
-                "score": self.scores.total[self.rows, self.cols].astype(np.float64),
+                "score": total.astype(np.float64),
             }
         )
-        for name, values in self.scores.components.items():
-            frame[name] = values[self.rows, self.cols].astype(np.float64)
+        for name, value in zip(names, values, strict=True):
+            frame[name] = value.astype(np.float64)
         frame["fixed"] = self.fixed
         return frame
 

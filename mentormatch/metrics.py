@@ -117,7 +117,12 @@ def summary(matching: Matching) -> pd.Series:
     scores = matching.scores
     cohort = scores.cohort
     rows, cols = matching.rows, matching.cols
-    values = scores.total[rows, cols].astype(np.float64)
+    names = list(scores.components)
+    # Read together: scores computed on demand score the pairs once for them all.
+    total, *parts = scores._pair_fields(
+        ["total", *(f"components/{name}" for name in names)], rows, cols
+    )
+    values = total.astype(np.float64)
     n = len(values)
 
     def stat(fn: Any, data: ArrayLike) -> float:
@@ -130,8 +135,8 @@ def summary(matching: Matching) -> pd.Series:
         "median_score": stat(np.median, values),
         "min_score": stat(np.min, values),
     }
-    for name, component in scores.components.items():
-        figures[f"mean_{name}"] = stat(np.mean, component[rows, cols])
+    for name, part in zip(names, parts, strict=True):
+        figures[f"mean_{name}"] = stat(np.mean, part)
     # Both sides' ranks and the blocking pairs: in one pass when the scores are computed on demand.
     student_ranks, manager_ranks, n_blocking = matching._ranks_and_blocking()
     for ranks, label in ((student_ranks, "student"), (manager_ranks, "manager")):
