@@ -68,8 +68,8 @@ numpydoc_validation_checks = {
 # Attributes and their constructor is hidden (see _MADE_ELSEWHERE below), so PR01's
 # "parameters not documented" does not apply to the class itself (its methods are checked).
 numpydoc_validation_exclude = {
-    r"^mentormatch\.(Scores|Block|Matching|PairExplanation|Sensitivity|Evaluation|Calibration|"
-    r"io\.Table)$"
+    r"^mentormatch\.(Scores|LazyScores|Block|Matching|PairExplanation|Sensitivity|Evaluation|"
+    r"Calibration|Certificate|pricing\.Certificate|io\.Table|solvers\.SparseAssignment)$"
 }
 
 # Figures of the ``.. plot::`` blocks are drawn at build time from their
@@ -138,6 +138,10 @@ _MADE_ELSEWHERE = {
     "mentormatch.Matching",  # match
     "mentormatch.PairExplanation",  # Scores.explain
     "mentormatch.Sensitivity",  # sensitivity
+    "mentormatch.LazyScores",  # BlockScorer.lazy_scores
+    "mentormatch.Certificate",  # match_large, match(certify=True)
+    "mentormatch.pricing.Certificate",
+    "mentormatch.solvers.SparseAssignment",  # solvers.sparse_assignment
 }
 
 

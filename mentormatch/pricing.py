@@ -48,8 +48,7 @@ Index = NDArray[np.intp]
 Floats = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 
-#: A certificate holds when no pair breaks its bound by more than this, relative to
-#: the spread of the allowed scores.
+#: How far a pair may break its bound in a certificate that holds, relative to the score spread.
 TOLERANCE = 1e-9
 
 #: With pairs to add, also add those within this share of the spread below their bound.
