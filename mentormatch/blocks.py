@@ -748,11 +748,9 @@ class LazyMatrix(NDArrayOperatorsMixin):
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # Whole-array arithmetic: on the dense array, while it is small enough.
+        if any(isinstance(x, LazyMatrix) for x in kwargs.get("out", ())):
+            raise ValueError("output array is read-only (a LazyMatrix is computed on demand)")
         inputs = tuple(np.asarray(x) if isinstance(x, LazyMatrix) else x for x in inputs)
-        if "out" in kwargs:
-            kwargs["out"] = tuple(
-                np.asarray(x) if isinstance(x, LazyMatrix) else x for x in kwargs["out"]
-            )
         return getattr(ufunc, method)(*inputs, **kwargs)
 
     def _dense(self) -> NDArray[Any]:

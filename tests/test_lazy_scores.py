@@ -230,6 +230,11 @@ def test_the_matrices_are_read_only_and_say_what_they_are() -> None:
     lazy = mm.BlockScorer(mm.Scorer(), mm.make_cohort(3, 4, rng=0)).lazy_scores()
     with pytest.raises(ValueError, match="read-only"):
         lazy.total[0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        np.add(np.ones((3, 4)), 1.0, out=lazy.total)
+    matrix = lazy.total
+    with pytest.raises(ValueError, match="read-only"):
+        matrix += 1.0
     assert repr(lazy.forbidden) == "{}"
     assert repr(lazy.components["interests"].T) == (
         "LazyMatrix(\"components['interests']\".T, shape=(4, 3), dtype=float64)"
