@@ -363,7 +363,7 @@ def price_block(
         # Pairs near their bound tend to break it once the others move: adding them now
         # saves passes (each a scoring pass over every pair).
         near = gap > -NEAR * tol / TOLERANCE
-        which = np.flatnonzero(broken_mask.any(axis=1))  # rows with something to add
+        which = np.flatnonzero(near.any(axis=1))  # rows with something to add
         take = min(keep, n_cols)
         top = np.argpartition(-gap[which], take - 1, axis=1)[:, :take]
         picked = np.take_along_axis(near[which], top, axis=1)

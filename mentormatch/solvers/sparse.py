@@ -579,11 +579,14 @@ def _auction(
     owner[mate[loose]] = -1
     mate[loose] = -1
     rounds = 0
-    while True:
-        free = np.flatnonzero(mate < 0)
-        if len(free) == 0:
-            return rounds
+    # The unassigned bidders, kept from round to round (a scan of all of them per round
+    # would cost O(bidders) each time): those outbid this round, and those displaced.
+    free = np.flatnonzero(mate < 0)
+    while len(free):
         rounds += 1
+        if len(free) == 1:
+            free = _bid_alone(int(free[0]), indptr, obj, benefit, price, mate, owner, eps, bound)
+            continue
         d = degree[free]
         offsets = np.concatenate(([0], np.cumsum(d)[:-1]))
         edge = np.repeat(indptr[free] - offsets, d) + np.arange(int(d.sum()))
@@ -599,10 +602,12 @@ def _auction(
         bid = price[target] + margin + eps
         order = np.lexsort((free, -bid, target))
         sorted_target = target[order]
-        winner = order[np.concatenate(([True], sorted_target[1:] != sorted_target[:-1]))]
+        is_winner = np.concatenate(([True], sorted_target[1:] != sorted_target[:-1]))
+        winner = order[is_winner]
         won = target[winner]
         previous = owner[won]
-        mate[previous[previous >= 0]] = -1
+        displaced = previous[previous >= 0]
+        mate[displaced] = -1
         owner[won] = free[winner]
         mate[free[winner]] = won
         price[won] = bid[winner]
@@ -610,6 +615,42 @@ def _auction(
             raise RuntimeError(
                 "sparse_assignment: prices past their bound; please report this input"
             )
+        free = np.concatenate([free[order[~is_winner]], displaced])
+    return rounds
+
+
+def _bid_alone(
+    bidder: int,
+    indptr: Index,
+    obj: Index,
+    benefit: Floats,
+    price: Floats,
+    mate: Index,
+    owner: Index,
+    eps: float,
+    bound: float,
+) -> Index:
+    """One round with one unassigned bidder (the common end of a pass: a chain of
+    displacements), as the vectorised round would make it; returns who is left unassigned."""
+    lo, hi = int(indptr[bidder]), int(indptr[bidder + 1])
+    value = benefit[lo:hi] - price[obj[lo:hi]]
+    at = int(value.argmax())
+    margin = 0.0
+    if hi - lo > 1:
+        best = value[at]
+        value[at] = -np.inf
+        margin = float(best - value.max())
+    target = int(obj[lo + at])
+    price[target] += margin + eps
+    if price[target] > bound:  # pragma: no cover - excluded by feasibility, see docstring
+        raise RuntimeError("sparse_assignment: prices past their bound; please report this input")
+    previous = int(owner[target])
+    owner[target] = bidder
+    mate[bidder] = target
+    if previous >= 0:
+        mate[previous] = -1
+        return np.array([previous], dtype=np.intp)
+    return np.zeros(0, dtype=np.intp)
 
 
 def _benefit_of(
