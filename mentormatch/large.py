@@ -351,8 +351,9 @@ def _candidate_task(
     unrotate = (np.arange(m)[None, :] - shift[:, None]) % max(m, 1)
     values = np.take_along_axis(values, unrotate, axis=1)
     down = min(k, b)
-    best = np.argpartition(-values, down - 1, axis=0)[:down]
-    col_values = np.take_along_axis(values, best, axis=0)
+    by_column = np.negative(values.T, order="C")  # a contiguous copy: rows of the selection
+    best = np.argpartition(by_column, down - 1, axis=1)[:, :down].T
+    col_values = -np.take_along_axis(by_column, best.T, axis=1).T
     return rows, cols, weights, lo, hi, col_values, start + best
 
 

@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from mentormatch import _parallel, solvers
 from mentormatch._validation import describe, fail, param_where
+from mentormatch.solvers.sparse import solve_checked
 
 __all__ = ["TOLERANCE", "Certificate"]
 
@@ -499,9 +500,12 @@ def solve_priced(
     result: solvers.SparseAssignment | None = None
     passes = priced = 0
     while True:
-        result = solvers.sparse_assignment(
-            n, m, r, c, w, row_capacity, col_capacity, bounds=bounds, start=result
-        )
+        if result is None:  # checked once; the pairs added later come from the same scores
+            result = solvers.sparse_assignment(
+                n, m, r, c, w, row_capacity, col_capacity, bounds=bounds
+            )
+        else:
+            result = solve_checked(n, m, r, c, w, row_capacity, col_capacity, *bounds, result)
         dual = _Dual(
             result.row_dual, result.col_dual, result.offset, result.row_cover, result.col_cover
         )

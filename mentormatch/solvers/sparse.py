@@ -248,6 +248,24 @@ def sparse_assignment(
             raise fail(where, "bounds containing every weight", describe(bounds))
     if start is not None and not isinstance(start, SparseAssignment):
         raise fail(param_where("start", owner), "a SparseAssignment", describe(start))
+    return solve_checked(n_rows, n_cols, er, ec, w, rcap, ccap, low, high, start)
+
+
+def solve_checked(
+    n_rows: int,
+    n_cols: int,
+    er: Index,
+    ec: Index,
+    w: Floats,
+    rcap: NDArray[np.int64],
+    ccap: NDArray[np.int64],
+    low: float,
+    high: float,
+    start: SparseAssignment | None = None,
+) -> SparseAssignment:
+    """:func:`sparse_assignment` on inputs already checked (the pricing loop's repeated
+    solves: no pair twice, indices in range, finite weights within ``[low, high]``, one side's
+    capacities above 1 at most)."""
     # Weights past 2**900 are scaled by a power of two (exact) so that no sum overflows.
     size = max(abs(low), abs(high))
     factor = 2.0 ** -(math.frexp(size)[1] - 900) if size > 2.0**900 else 1.0
