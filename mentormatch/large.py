@@ -258,43 +258,30 @@ class _Reader:
         self.row_open = row_open
         self.col_open = col_open
 
-    def _closed(self, allowed: Mask, rows: Index | slice, start: int = 0) -> Mask:
-        allowed &= self.col_open[None, :]
+    def _open(self, allowed: Mask, rows: Index | slice, cols: Index | slice) -> Mask:
+        """``allowed`` of the block ``rows x cols`` without the fixed pairs and the pairs of
+        anyone with no place left (in place)."""
         allowed &= self.row_open[rows][:, None]
+        allowed &= self.col_open[cols][None, :]
+        at_row = _positions(rows, self.fixed_rows, len(self.row_open))
+        at_col = _positions(cols, self.fixed_cols, len(self.col_open))
+        inside = (at_row >= 0) & (at_col >= 0)
+        allowed[at_row[inside], at_col[inside]] = False
         return allowed
 
     def __call__(self, start: int, stop: int) -> tuple[NDArray[Any], Mask]:
         block = self.blocks.block(slice(start, stop))
-        allowed = self._closed(block.allowed, slice(start, stop))
-        here = (self.fixed_rows >= start) & (self.fixed_rows < stop)
-        allowed[self.fixed_rows[here] - start, self.fixed_cols[here]] = False
-        return block.total, allowed
+        return block.total, self._open(block.allowed, slice(start, stop), slice(None))
 
     def rows(self, index: Index) -> tuple[NDArray[Any], Mask]:
         """Some students' rows (any order), as ``__call__`` gives a range of them."""
         block = self.blocks.block(index)
-        allowed = self._closed(block.allowed, index)
-        here = np.isin(self.fixed_rows, index)
-        if here.any():
-            position = {int(i): t for t, i in enumerate(index.tolist())}
-            for i, j in zip(
-                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
-            ):
-                allowed[position[i], j] = False
-        return block.total, allowed
+        return block.total, self._open(block.allowed, index, slice(None))
 
     def views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
         """Both views and the open allowed pairs of some students' rows."""
         block = self.blocks.block(index, views=True)
-        allowed = self._closed(block.allowed, index)
-        here = np.isin(self.fixed_rows, index)
-        if here.any():
-            position = {int(i): k for k, i in enumerate(index.tolist())}
-            for i, j in zip(
-                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
-            ):
-                if i in position:
-                    allowed[position[i], j] = False
+        allowed = self._open(block.allowed, index, slice(None))
         assert block.student_view is not None
         assert block.manager_view is not None
         return block.student_view, block.manager_view, allowed
@@ -302,20 +289,18 @@ class _Reader:
     def column_views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
         """Both views and the open allowed pairs of some managers' columns, managers as rows."""
         block = self.blocks.block(slice(None), index, views=True)
-        allowed = block.allowed
-        allowed &= self.row_open[:, None]
-        allowed &= self.col_open[index][None, :]
-        here = np.isin(self.fixed_cols, index)
-        if here.any():
-            position = {int(j): k for k, j in enumerate(index.tolist())}
-            for i, j in zip(
-                self.fixed_rows[here].tolist(), self.fixed_cols[here].tolist(), strict=True
-            ):
-                if j in position:
-                    allowed[i, position[j]] = False
+        allowed = self._open(block.allowed, slice(None), index)
         assert block.student_view is not None
         assert block.manager_view is not None
         return block.manager_view.T, block.student_view.T, allowed.T
+
+
+def _positions(index: Index | slice, values: Index, n: int) -> Index:
+    """Where each of ``values`` stands in ``index`` (a slice or distinct positions), -1 if absent."""
+    lookup = np.full(n, -1, dtype=np.intp)
+    taken = np.arange(n)[index]
+    lookup[taken] = np.arange(len(taken))
+    return lookup[values]
 
 
 def _candidate_task(
