@@ -31,7 +31,6 @@ the violation instead of looping). There are finitely many pairs.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -493,8 +492,9 @@ def solve_priced(
     """
     n, m = shape
     spread = spread_of(*bounds)
-    keys = np.unique(cand_rows.astype(np.int64) * max(m, 1) + cand_cols)
-    order = np.argsort(cand_rows.astype(np.int64) * max(m, 1) + cand_cols, kind="stable")
+    pair_keys = cand_rows.astype(np.int64) * max(m, 1) + cand_cols
+    keys = np.unique(pair_keys)
+    order = np.argsort(pair_keys, kind="stable")
     r, c, w = cand_rows[order], cand_cols[order], cand_weights[order]
     first = len(keys)
     result: solvers.SparseAssignment | None = None
@@ -555,8 +555,3 @@ def finite_bounds(values: NDArray[Any]) -> tuple[float, float]:
     if values.size == 0:
         return 0.0, 0.0
     return float(np.min(values)), float(np.max(values))
-
-
-def isclose(a: float, b: float, spread: float, n: int) -> bool:
-    """Totals equal up to the tolerance a certificate allows."""
-    return math.isclose(a, b, rel_tol=0.0, abs_tol=TOLERANCE * spread * (n + 1))

@@ -330,26 +330,11 @@ def _solve(
     high: float,
     start: SparseAssignment | None,
 ) -> SparseAssignment:
-    split_rows = bool((rcap > 1).any())
-    # Unit copies on the split side; an edge goes to every copy of its row (or column).
-    row_first, row_of = _split(rcap)
-    col_first, col_of = _split(ccap)
-    usable = (rcap[er] > 0) & (ccap[ec] > 0)
-    er, ec, w = er[usable], ec[usable], w[usable]
-    if split_rows:
-        k = rcap[er]
-        br = np.repeat(row_first[er], k) + _ramp(k)
-        bc = np.repeat(col_first[ec], k)
-        bw = np.repeat(w, k)
-    else:
-        k = ccap[ec]
-        br = np.repeat(row_first[er], k)
-        bc = np.repeat(col_first[ec], k) + _ramp(k)
-        bw = np.repeat(w, k)
+    br, bc, bw, row_of, col_of = _unit_copies(er, ec, w, rcap, ccap)
     nr, nc = len(row_of), len(col_of)
     # The scale of the weights: their range, or their size when they are all equal.
     spread = high - low if high > low else max(abs(high), 1.0)
-    most = _most_pairs(nr, nc, br, bc)
+    most = int((_max_matching(nr, nc, br, bc) >= 0).sum())
     if 0 < nr == nc == most:
         return _solve_perfect(n_rows, n_cols, br, bc, bw, row_of, col_of, high, spread, start)
     # "Unpaired" costs a little more than any pair, which is usually enough for "most pairs
@@ -460,6 +445,31 @@ def _cover(
     return ~reached[:nr], reached[nr : nr + nc]
 
 
+def _unit_copies(
+    er: Index, ec: Index, w: Floats, rcap: NDArray[np.int64], ccap: NDArray[np.int64]
+) -> tuple[Index, Index, Floats, Index, Index]:
+    """The candidates between unit copies of the side whose capacities exceed 1 (rows if any
+    row's does): every candidate goes to every copy. Returns the copies' pairs and weights and
+    the participant of each row copy and each column copy."""
+    split_rows = bool((rcap > 1).any())
+    row_first, row_of = _split(rcap)
+    col_first, col_of = _split(ccap)
+    usable = (rcap[er] > 0) & (ccap[ec] > 0)
+    er, ec, w = er[usable], ec[usable], w[usable]
+    k = rcap[er] if split_rows else ccap[ec]
+    br = np.repeat(row_first[er], k) + (_ramp(k) if split_rows else 0)
+    bc = np.repeat(col_first[ec], k) + (0 if split_rows else _ramp(k))
+    return br, bc, np.repeat(w, k), row_of, col_of
+
+
+def _max_matching(nr: int, nc: int, br: Index, bc: Index) -> Index:
+    """The column copy of each row copy in a maximum matching (-1: none), by Hopcroft-Karp."""
+    if nr == 0 or nc == 0 or len(br) == 0:
+        return np.full(nr, -1, dtype=np.intp)
+    graph = sp.csr_matrix((np.ones(len(br)), (br, bc)), shape=(nr, nc))
+    return np.asarray(maximum_bipartite_matching(graph, perm_type="column"), dtype=np.intp)
+
+
 def max_matching_loads(
     n_rows: int,
     n_cols: int,
@@ -470,32 +480,14 @@ def max_matching_loads(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Pairs per row and per column in one maximum matching of the candidates (one side's
     capacities above 1 at most): who still has room when as many pairs as possible are made."""
-    split_rows = bool((row_capacity > 1).any())
-    row_first, row_of = _split(row_capacity)
-    col_first, col_of = _split(col_capacity)
-    usable = (row_capacity[rows] > 0) & (col_capacity[cols] > 0)
-    er, ec = rows[usable], cols[usable]
-    k = row_capacity[er] if split_rows else col_capacity[ec]
-    br = np.repeat(row_first[er], k) + (_ramp(k) if split_rows else 0)
-    bc = np.repeat(col_first[ec], k) + (0 if split_rows else _ramp(k))
-    nr, nc = len(row_of), len(col_of)
-    row_load = np.zeros(n_rows, dtype=np.int64)
-    col_load = np.zeros(n_cols, dtype=np.int64)
-    if nr and nc and len(br):
-        graph = sp.csr_matrix((np.ones(len(br)), (br, bc)), shape=(nr, nc))
-        mate = maximum_bipartite_matching(graph, perm_type="column")
-        paired = np.flatnonzero(mate >= 0)
-        np.add.at(row_load, row_of[paired], 1)
-        np.add.at(col_load, col_of[mate[paired]], 1)
+    br, bc, _, row_of, col_of = _unit_copies(
+        rows, cols, np.zeros(len(rows)), row_capacity, col_capacity
+    )
+    mate = _max_matching(len(row_of), len(col_of), br, bc)
+    paired = np.flatnonzero(mate >= 0)
+    row_load = np.bincount(row_of[paired], minlength=n_rows).astype(np.int64)
+    col_load = np.bincount(col_of[mate[paired]], minlength=n_cols).astype(np.int64)
     return row_load, col_load
-
-
-def _most_pairs(nr: int, nc: int, br: Index, bc: Index) -> int:
-    """Size of a maximum matching of the unit-copy graph (Hopcroft-Karp, scipy)."""
-    if nr == 0 or nc == 0 or len(br) == 0:
-        return 0
-    graph = sp.csr_matrix((np.ones(len(br)), (br, bc)), shape=(nr, nc))
-    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
 
 
 def _square(
