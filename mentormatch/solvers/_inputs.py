@@ -5,9 +5,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._validation import as_bool_mask, as_capacity, as_matrix, fail, param_where
+from mentormatch._validation import (
+    as_bool_mask,
+    as_capacity,
+    as_matrix,
+    describe,
+    fail,
+    param_where,
+)
 
-__all__ = ["assignment_inputs", "matrix_like_utility", "two_sided_inputs"]
+__all__ = ["as_indices", "assignment_inputs", "matrix_like_utility", "two_sided_inputs"]
 
 
 def assignment_inputs(
@@ -62,3 +69,20 @@ def matrix_like_utility(
             f"shape {matrix.shape}",
         )
     return matrix
+
+
+def as_indices(value: ArrayLike, name: str, owner: str, n: int) -> NDArray[np.intp]:
+    """A 1-D array of indices in ``range(n)``."""
+    where = param_where(name, owner)
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise fail(where, "a 1-D array of indices", describe(arr))
+    if arr.size == 0:
+        return np.empty(0, dtype=np.intp)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise fail(where, "integer indices", f"an array of dtype {arr.dtype}")
+    bad = np.flatnonzero((arr < 0) | (arr >= n))
+    if bad.size:
+        k = int(bad[0])
+        raise fail(where, f"indices in [0, {n})", f"{arr[k]} at [{k}]")
+    return arr.astype(np.intp, copy=False)

@@ -10,11 +10,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._validation import (
-    describe,
     fail,
     param_where,
 )
-from mentormatch.solvers._inputs import two_sided_inputs
+from mentormatch.solvers._inputs import as_indices, two_sided_inputs
 
 __all__ = ["blocking_pairs", "is_stable"]
 
@@ -224,8 +223,8 @@ def _blocking_mask(
         proposer_utility, receiver_utility, allowed, proposer_capacity, receiver_capacity, owner
     )
     n_rows, n_cols = pu.shape
-    r = _as_indices(rows, "rows", owner, n_rows)
-    c = _as_indices(cols, "cols", owner, n_cols)
+    r = as_indices(rows, "rows", owner, n_rows)
+    c = as_indices(cols, "cols", owner, n_cols)
     if r.shape != c.shape:
         raise fail(
             param_where("cols", owner),
@@ -279,20 +278,3 @@ def _blocking_mask(
     if mask is not None:
         blocking &= mask
     return blocking
-
-
-def _as_indices(value: ArrayLike, name: str, owner: str, n: int) -> NDArray[np.intp]:
-    """A 1-D array of indices in ``range(n)``."""
-    where = param_where(name, owner)
-    arr = np.asarray(value)
-    if arr.ndim != 1:
-        raise fail(where, "a 1-D array of indices", describe(arr))
-    if arr.size == 0:
-        return np.empty(0, dtype=np.intp)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise fail(where, "integer indices", f"an array of dtype {arr.dtype}")
-    bad = np.flatnonzero((arr < 0) | (arr >= n))
-    if bad.size:
-        k = int(bad[0])
-        raise fail(where, f"indices in [0, {n})", f"{arr[k]} at [{k}]")
-    return arr.astype(np.intp, copy=False)

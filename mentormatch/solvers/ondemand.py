@@ -40,7 +40,7 @@ from mentormatch._validation import (
     fail,
     param_where,
 )
-from mentormatch.solvers._inputs import two_sided_inputs
+from mentormatch.solvers._inputs import as_indices, two_sided_inputs
 
 __all__ = [
     "NextCandidates",
@@ -802,8 +802,8 @@ def matching_standing(
     owner = "matching_standing"
     n = check_number(n_rows, param_where("n_rows", owner), NON_NEGATIVE_INT)
     m = check_number(n_cols, param_where("n_cols", owner), NON_NEGATIVE_INT)
-    r = _indices(rows, "rows", owner, n)
-    c = _indices(cols, "cols", owner, m)
+    r = as_indices(rows, "rows", owner, n)
+    c = as_indices(cols, "cols", owner, m)
     pv = _vector(proposer_value, "proposer_value", owner, r.size)
     rv = _vector(receiver_value, "receiver_value", owner, r.size)
     if c.size != r.size:
@@ -972,8 +972,8 @@ def blocking_in_block(
     n, m = rw.size, cw.size
     rf = _flags(row_full, "row_full", owner, n)
     cf = _flags(col_full, "col_full", owner, m)
-    r = _indices(rows, "rows", owner, n)
-    c = _indices(cols, "cols", owner, m)
+    r = as_indices(rows, "rows", owner, n)
+    c = as_indices(cols, "cols", owner, m)
     shape = (r.size, c.size)
     pu, ru, mask, _, _ = two_sided_inputs(
         proposer_utility, receiver_utility, allowed, None, None, owner
@@ -997,23 +997,6 @@ def blocking_in_block(
         return int(np.count_nonzero(blocking))
     s, t = np.nonzero(blocking)
     return np.column_stack([r[s], c[t]]).astype(np.intp, copy=False)
-
-
-def _indices(value: ArrayLike, name: str, owner: str, n: int) -> NDArray[np.intp]:
-    """A 1-D array of indices in ``range(n)``."""
-    where = param_where(name, owner)
-    arr = np.asarray(value)
-    if arr.ndim != 1:
-        raise fail(where, "a 1-D array of indices", describe(arr))
-    if arr.size == 0:
-        return np.empty(0, dtype=np.intp)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise fail(where, "integer indices", f"an array of dtype {arr.dtype}")
-    bad = np.flatnonzero((arr < 0) | (arr >= n))
-    if bad.size:
-        t = int(bad[0])
-        raise fail(where, f"indices in [0, {n})", f"{arr[t]} at [{t}]")
-    return arr.astype(np.intp, copy=False)
 
 
 def _vector(
