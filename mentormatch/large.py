@@ -45,7 +45,13 @@ from mentormatch._validation import (
 from mentormatch.blocks import BlockScorer
 from mentormatch.cohort import Cohort
 from mentormatch.matching import PROPOSERS, Matching, _fixed_pairs, _Options, _pair_items
-from mentormatch.pricing import Certificate, finite_bounds, row_ranges, solve_priced
+from mentormatch.pricing import (
+    CHUNK_PAIRS,
+    Certificate,
+    row_ranges,
+    solve_priced,
+    spread_of,
+)
 from mentormatch.scoring import Scorer
 from mentormatch.solvers.sparse import max_matching_loads
 
@@ -56,6 +62,7 @@ LARGE_METHODS = ("hungarian", "stable")
 
 Index = NDArray[np.intp]
 Mask = NDArray[np.bool_]
+Floats = NDArray[np.float64]
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 _UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
@@ -303,43 +310,129 @@ def _positions(index: Index | slice, values: Index, n: int) -> Index:
     return lookup[values]
 
 
-def _candidate_task(
-    read: _Reader, start: int, stop: int, k: int
-) -> tuple[Index, Index, NDArray[np.float64], float, float, NDArray[np.float64], Index]:
-    """Each row's ``k`` best open pairs in rows ``start:stop``, each column's ``k`` best
-    rows of the block, and the range of the open scores."""
-    total, allowed = read(start, stop)
-    values = np.where(allowed, total.astype(np.float64), -np.inf)
+class _ColumnBest:
+    """Each column's ``k`` best entries offered so far, by key (ties: the first offered).
+
+    Offers below a column's ``k``-th best key are dropped at once, so after
+    the first blocks most of a block costs one comparison; the pool is cut
+    back to ``k`` a column whenever it doubles.
+    """
+
+    def __init__(self, n_cols: int, k: int) -> None:
+        self.k = k
+        self.floor = np.full(n_cols, -np.inf)
+        self.rows = np.zeros(0, dtype=np.intp)
+        self.cols = np.zeros(0, dtype=np.intp)
+        self.keys = np.zeros(0)
+        self.weights = np.zeros(0)
+        self._limit = 2 * k * max(n_cols, 1)
+
+    def offer(self, rows: Index, cols: Index, keys: Floats, weights: Floats) -> None:
+        """Entries ``(rows[i], cols[i])`` with a selection key and a weight each."""
+        above = keys > self.floor[cols]
+        self.rows = np.concatenate([self.rows, rows[above]])
+        self.cols = np.concatenate([self.cols, cols[above]])
+        self.keys = np.concatenate([self.keys, keys[above]])
+        self.weights = np.concatenate([self.weights, weights[above]])
+        if len(self.keys) > self._limit:
+            self._cut()
+
+    def merge(self, other: _ColumnBest) -> None:
+        self.offer(other.rows, other.cols, other.keys, other.weights)
+
+    def _cut(self) -> None:
+        order = np.lexsort((-self.keys, self.cols))  # stable: equal keys keep their offer order
+        rank = _group_rank(self.cols[order])
+        kth = order[rank == self.k - 1]  # the k-th best of each full column
+        self.floor[self.cols[kth]] = self.keys[kth]
+        keep = order[rank < self.k]
+        self.rows, self.cols = self.rows[keep], self.cols[keep]
+        self.keys, self.weights = self.keys[keep], self.weights[keep]
+
+    def best(self) -> tuple[Index, Index, Floats]:
+        """Rows, columns and weights of each column's ``k`` best entries."""
+        self._cut()
+        return self.rows, self.cols, self.weights
+
+
+def _group_rank(groups: Index) -> Index:
+    """Each entry's place in its run of equal values of ``groups`` (sorted): 0, 1, 2, ...
+
+    Examples
+    --------
+    >>> _group_rank(np.array([3, 3, 5, 7, 7, 7]))
+    array([0, 1, 0, 0, 1, 2])
+    """
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.intp)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    return np.arange(len(groups)) - np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+
+
+def _tie_keys(values: Floats, first_row: int, spread: float) -> Floats:
+    """``values`` nudged apart where they tie, differently in each row, below ``2**-24`` of
+    the spread: rows with the same best value then pick different managers among the tied
+    ones, not all the same few. Used to choose candidates only, never as a weight."""
     b, m = values.shape
-    lo, hi = finite_bounds(values[allowed])
-    # Scores tie a lot (categorical criteria): rotate each row so that rows with the same
-    # best value pick different managers among the tied ones, not all the same few.
-    shift = (np.arange(start, stop) * 7919) % max(m, 1)
-    rotation = (np.arange(m)[None, :] + shift[:, None]) % max(m, 1)
-    values = np.take_along_axis(values, rotation, axis=1)
+    bits = max(m, 1).bit_length()
+    salt = (np.arange(first_row, first_row + b, dtype=np.int64) * 7919) & ((1 << bits) - 1)
+    noise = np.bitwise_xor(salt[:, None], np.arange(m, dtype=np.int64)[None, :])
+    keys: Floats = noise.astype(np.float64)
+    keys *= spread * 2.0**-24 / (1 << bits)
+    keys += values
+    return keys
+
+
+def _candidate_task(
+    read: _Reader, start: int, stop: int, k: int, piece: int
+) -> tuple[Index, Index, Floats, float, float, _ColumnBest]:
+    """Each row's ``k`` best open pairs in rows ``start:stop``, each column's ``k`` best
+    rows among them, and the range of the open scores (``inf, -inf`` if none).
+
+    The block is read about ``piece`` pairs at a time (at most
+    :data:`~mentormatch.pricing.CHUNK_PAIRS`: a few MB that stay in the
+    allocator's reused memory).
+    """
+    m = len(read.col_open)
+    rows: list[Index] = []
+    cols: list[Index] = []
+    weights: list[Floats] = []
+    lo, hi = np.inf, -np.inf
+    by_column = _ColumnBest(m, k)
     take = min(k, m)
-    if take == 0 or b == 0:
-        empty = np.zeros(0, dtype=np.intp)
-        return (
-            empty,
-            empty,
-            np.zeros(0),
-            lo,
-            hi,
-            np.full((0, m), -np.inf),
-            np.zeros((0, m), np.intp),
-        )
-    top = np.argpartition(-values, take - 1, axis=1)[:, :take]
-    picked = np.take_along_axis(values, top, axis=1)
-    r, c = np.nonzero(np.isfinite(picked))
-    rows, cols, weights = start + r, rotation[r, top[r, c]], picked[r, c]
-    unrotate = (np.arange(m)[None, :] - shift[:, None]) % max(m, 1)
-    values = np.take_along_axis(values, unrotate, axis=1)
-    down = min(k, b)
-    by_column = np.negative(values.T, order="C")  # a contiguous copy: rows of the selection
-    best = np.argpartition(by_column, down - 1, axis=1)[:, :down].T
-    col_values = -np.take_along_axis(by_column, best.T, axis=1).T
-    return rows, cols, weights, lo, hi, col_values, start + best
+    for a, b in row_ranges(stop - start, m, piece):
+        total, allowed = read(start + a, start + b)
+        values = np.array(total, dtype=np.float64)
+        np.copyto(values, -np.inf, where=~allowed)
+        if take == 0 or not allowed.any():
+            continue
+        lo = min(lo, float(np.min(values, where=allowed, initial=np.inf)))
+        hi = max(hi, float(values.max()))
+        keys = _tie_keys(values, start + a, spread_of(lo, hi))
+        top = np.argpartition(keys, m - take, axis=1)[:, m - take :]
+        picked = np.take_along_axis(values, top, axis=1)
+        r, c = np.nonzero(np.isfinite(picked))
+        rows.append(start + a + r)
+        cols.append(top[r, c])
+        weights.append(picked[r, c])
+        # Each column's best rows of this piece, then only those that beat its best so far.
+        down = min(k, b - a)
+        keys_t = np.ascontiguousarray(keys.T)
+        best = np.argpartition(keys_t, (b - a) - down, axis=1)[:, (b - a) - down :]
+        c, j = np.nonzero(np.take_along_axis(keys_t, best, axis=1) > -np.inf)
+        r = best[c, j]
+        by_column.offer(start + a + r, c, keys[r, c], values[r, c])
+    empty = np.zeros(0, dtype=np.intp)
+    if not rows:
+        return empty, empty, np.zeros(0), lo, hi, by_column
+    return (
+        np.concatenate(rows).astype(np.intp),
+        np.concatenate(cols).astype(np.intp),
+        np.concatenate(weights),
+        lo,
+        hi,
+        by_column,
+    )
 
 
 def _hungarian(
@@ -356,7 +449,7 @@ def _hungarian(
     ranges = list(row_ranges(n, m, budget_pairs))
     results = _parallel.imap_tasks(
         _candidate_task,
-        [(start, stop, k) for start, stop in ranges],
+        [(start, stop, k, min(budget_pairs, CHUNK_PAIRS)) for start, stop in ranges],
         executor=executor,
         progress=progress,
         desc="candidates",
@@ -365,37 +458,25 @@ def _hungarian(
         shared=(read,),
     )
     rows, cols, weights = [], [], []
-    lows, highs = [], []
-    col_best = np.full((0, m), -np.inf)
-    col_rows = np.zeros((0, m), dtype=np.intp)
-    for r, c, w, lo, hi, cv, cr in results:
+    lo, hi = np.inf, -np.inf
+    by_column = _ColumnBest(m, k)
+    for r, c, w, block_lo, block_hi, block_columns in results:
         rows.append(r)
         cols.append(c)
         weights.append(w)
-        if np.isfinite(w).any() or len(cv):
-            lows.append(lo)
-            highs.append(hi)
-        # Keep each column's k best rows so far.
-        col_best = np.concatenate([col_best, cv])
-        col_rows = np.concatenate([col_rows, cr])
-        if len(col_best) > k:
-            keep = np.argpartition(-col_best, k - 1, axis=0)[:k]
-            col_best = np.take_along_axis(col_best, keep, axis=0)
-            col_rows = np.take_along_axis(col_rows, keep, axis=0)
-    found = np.isfinite(col_best)
-    rr, cc = np.nonzero(found)
-    rows.append(col_rows[rr, cc])
-    cols.append(cc.astype(np.intp))
-    weights.append(col_best[rr, cc])
+        lo, hi = min(lo, block_lo), max(hi, block_hi)
+        by_column.merge(block_columns)
+    r, c, w = by_column.best()
+    rows.append(r)
+    cols.append(c)
+    weights.append(w)
     all_r = np.concatenate(rows).astype(np.intp)
     all_c = np.concatenate(cols).astype(np.intp)
     all_w = np.concatenate(weights)
     _keys, first = np.unique(all_r.astype(np.int64) * max(m, 1) + all_c, return_index=True)
     all_r, all_c, all_w = all_r[first], all_c[first], all_w[first]
     all_r, all_c, all_w = _room_for_most_pairs(read, n, m, all_r, all_c, all_w, s_left, m_left, k)
-    bounds = (min(lows), max(highs)) if lows else (0.0, 0.0)
-    if all_w.size:
-        bounds = (min(bounds[0], float(all_w.min())), max(bounds[1], float(all_w.max())))
+    bounds = (lo, hi) if lo <= hi else (0.0, 0.0)
     return solve_priced(
         read,
         (n, m),

@@ -54,6 +54,10 @@ TOLERANCE = 1e-9
 #: With pairs to add, also add those within this share of the spread below their bound.
 NEAR = 0.05
 
+#: Pairs per piece of a block: a block is read and checked a few MB at a time, which stay in
+#: the allocator's reused memory and the cache instead of fresh pages for every block.
+CHUNK_PAIRS = 1 << 21
+
 #: ``read(start, stop)`` gives rows ``start:stop`` of the weights and of the allowed mask.
 BlockReader = Callable[[int, int], tuple[NDArray[Any], Mask]]
 
@@ -324,58 +328,94 @@ def price_block(
     chosen_cols: Index,
     tol: float,
     keep: int,
+    piece: int = CHUNK_PAIRS,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
     """Check rows ``start:stop`` against the dual values and the cover.
 
-    Returns the pairs to add (at most ``keep`` per row, the worst first),
+    Returns the pairs to add (at most ``keep`` per row, the worst),
     their weights, the largest violation of an unchosen pair, the largest
     shortfall of a chosen pair, the number of pairs breaking the bound or
-    the cover, and the number of allowed pairs priced.
+    the cover, and the number of allowed pairs priced. The rows are read
+    about ``piece`` pairs at a time.
     """
+    n_cols = len(dual.col_dual)
+    here = (chosen_rows >= start) & (chosen_rows < stop)
+    chosen_rows, chosen_cols = chosen_rows[here], chosen_cols[here]
+    rows: list[Index] = []
+    cols: list[Index] = []
+    weights: list[Floats] = []
+    worst = short = 0.0
+    broken = priced = 0
+    for a, b in row_ranges(stop - start, n_cols, piece):
+        block = _price_rows(read, start + a, start + b, dual, chosen_rows, chosen_cols, tol, keep)
+        r, c, w, block_worst, block_short, block_broken, block_priced = block
+        rows.append(r)
+        cols.append(c)
+        weights.append(w)
+        worst, short = max(worst, block_worst), max(short, block_short)
+        broken += block_broken
+        priced += block_priced
+    return (
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(weights),
+        worst,
+        short,
+        broken,
+        priced,
+    )
+
+
+def _price_rows(
+    read: BlockReader,
+    start: int,
+    stop: int,
+    dual: _Dual,
+    chosen_rows: Index,
+    chosen_cols: Index,
+    tol: float,
+    keep: int,
+) -> tuple[Index, Index, Floats, float, float, int, int]:
+    """:func:`price_block` on one piece of rows."""
     weights, allowed = read(start, stop)
-    n_cols = weights.shape[1]
     # gap = w + offset - u_i - v_j, in one float64 array; -inf where there is nothing to check
     # (forbidden pairs, and people with no place left, whose dual values are inf).
     gap = np.array(weights, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         gap -= (dual.row_dual[start:stop] - dual.offset)[:, None]
         gap -= dual.col_dual[None, :]
-    gap[~allowed] = -np.inf
-    priced = int(np.count_nonzero(gap > -np.inf))
+    np.copyto(gap, -np.inf, where=~allowed)
+    if np.isfinite(dual.row_dual[start:stop]).all() and np.isfinite(dual.col_dual).all():
+        priced = int(np.count_nonzero(allowed))
+    else:
+        priced = int(np.count_nonzero(gap > -np.inf))
     here = (chosen_rows >= start) & (chosen_rows < stop)
     cr, cc = chosen_rows[here] - start, chosen_cols[here]
     chosen_gap = gap[cr, cc]
     short = float((-chosen_gap[np.isfinite(chosen_gap)]).max(initial=0.0))
     gap[cr, cc] = -np.inf
     worst = max(float(gap.max(initial=0.0)), 0.0)
-    broken_mask = gap > tol
+    broken = int(np.count_nonzero(gap > tol)) if worst > tol else 0
     if not (dual.row_cover[start:stop].all() or dual.col_cover.all()):
         # Allowed pairs with neither end covered could make room for one more pair.
         open_ = np.isfinite(gap)
         open_ &= ~dual.row_cover[start:stop, None]
         open_ &= ~dual.col_cover[None, :]
         gap[open_] = np.inf
-        broken_mask |= open_
-    broken = int(np.count_nonzero(broken_mask))
-    rows: list[Index] = []
-    cols: list[Index] = []
-    if broken:
-        # Pairs near their bound tend to break it once the others move: adding them now
-        # saves passes (each a scoring pass over every pair).
-        near = gap > -NEAR * tol / TOLERANCE
-        which = np.flatnonzero(near.any(axis=1))  # rows with something to add
-        take = min(keep, n_cols)
-        top = np.argpartition(-gap[which], take - 1, axis=1)[:, :take]
-        picked = np.take_along_axis(near[which], top, axis=1)
-        r, k = np.nonzero(picked)
-        rows.append(start + which[r])
-        cols.append(top[r, k])
-    add_r = np.concatenate(rows).astype(np.intp) if rows else np.zeros(0, dtype=np.intp)
-    add_c = np.concatenate(cols).astype(np.intp) if cols else np.zeros(0, dtype=np.intp)
-    add_w = (
-        np.asarray(weights[add_r - start, add_c], dtype=np.float64) if len(add_r) else np.zeros(0)
-    )
-    return add_r, add_c, add_w, worst, short, broken, priced
+        broken += int(np.count_nonzero(open_))
+    # What a pass adds if anything breaks: the breakers and the pairs near their bound, which
+    # tend to break it once the others move (adding them now saves passes, each a scoring
+    # pass over every pair); at most ``keep`` a row, the worst.
+    r, c = np.nonzero(gap > -NEAR * tol / TOLERANCE)
+    heavy = np.flatnonzero(np.bincount(r, minlength=stop - start) > keep)
+    if len(heavy):
+        light = ~np.isin(r, heavy)
+        n_cols = gap.shape[1]
+        top = np.argpartition(gap[heavy], n_cols - keep, axis=1)[:, n_cols - keep :]
+        r = np.concatenate([r[light], np.repeat(heavy, keep)])
+        c = np.concatenate([c[light], top.ravel()])
+    add_w = np.asarray(weights[r, c], dtype=np.float64)
+    return (start + r).astype(np.intp), c.astype(np.intp), add_w, worst, short, broken, priced
 
 
 def _price_task(
@@ -387,8 +427,9 @@ def _price_task(
     stop: int,
     tol: float,
     keep: int,
+    piece: int,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
-    return price_block(read, start, stop, dual, chosen_rows, chosen_cols, tol, keep)
+    return price_block(read, start, stop, dual, chosen_rows, chosen_cols, tol, keep, piece)
 
 
 def price(
@@ -424,7 +465,10 @@ def price(
     ranges = list(row_ranges(n, m, budget_pairs))
     results = _parallel.imap_tasks(
         _price_task,
-        [(start, stop, tol, max(keep, 1)) for start, stop in ranges],
+        [
+            (start, stop, tol, max(keep, 1), min(budget_pairs, CHUNK_PAIRS))
+            for start, stop in ranges
+        ],
         executor=executor,
         progress=progress,
         desc="pricing",

@@ -22,8 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch import large as large_module
+from mentormatch import pricing
 from mentormatch.exceptions import InfeasibleError, InvalidInputError
-from mentormatch.pricing import TOLERANCE
+from mentormatch.pricing import TOLERANCE, row_ranges
 from tests.strategies import fuzz_examples
 
 
@@ -213,3 +215,99 @@ def test_capacities_above_one_on_both_sides_are_refused_clearly() -> None:
     dense = mm.match(mm.Scorer().score(cohort), method="stable")
     assert np.array_equal(stable.rows, dense.rows)
     assert np.array_equal(stable.cols, dense.cols)
+
+
+@st.composite
+def st_block_problem(draw: st.DrawFn) -> tuple[Any, int, int, int]:
+    """A reader of a cohort's open scores (some people full), a candidate count, and the
+    pairs per piece and per block to read them by."""
+    n_s, n_m = draw(st.integers(1, 30)), draw(st.integers(1, 30))
+    cohort = mm.make_cohort(
+        n_s, n_m, rng=draw(st.integers(0, 2**16)), avoid_rate=draw(st.sampled_from([0, 0.3]))
+    )
+    scorer = mm.Scorer(min_score=draw(st.sampled_from([None, 0.4])))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    read = large_module._Reader(
+        mm.BlockScorer(scorer, cohort),
+        np.zeros(0, dtype=np.intp),
+        np.zeros(0, dtype=np.intp),
+        rng.random(n_s) < 0.9,
+        rng.random(n_m) < 0.9,
+    )
+    pairs = n_s * n_m
+    return read, draw(st.integers(1, 5)), draw(st.integers(1, pairs)), draw(st.integers(1, pairs))
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    finite = np.sort(values[np.isfinite(values)])[::-1]
+    return finite[:k]
+
+
+def assert_best(picked: np.ndarray, values: np.ndarray, k: int, spread: float) -> None:
+    """``picked`` are the ``k`` best of ``values``, but for values closer than the tie
+    nudge of the candidate pass (2**-24 of the spread), which it may swap."""
+    best = _top(values, k)
+    assert len(picked) == len(best)
+    assert np.allclose(np.sort(picked)[::-1], best, rtol=0, atol=spread * 2**-23)
+
+
+@settings(max_examples=fuzz_examples(150), deadline=None)
+@given(st_block_problem())
+def test_the_candidate_pass_keeps_each_rows_and_each_columns_best(problem: Any) -> None:
+    # However the rows are cut into blocks and pieces, every row keeps its k best open scores
+    # and every column its k best (which ones among ties is free).
+    read, k, piece, block = problem
+    total, allowed = read(0, len(read.row_open))
+    values = np.where(allowed, total, -np.inf)
+    n, m = values.shape
+    by_column = large_module._ColumnBest(m, k)
+    rows, cols, weights = [], [], []
+    for start, stop in row_ranges(n, m, block):
+        r, c, w, _lo, _hi, columns = large_module._candidate_task(read, start, stop, k, piece)
+        rows.append(r)
+        cols.append(c)
+        weights.append(w)
+        by_column.merge(columns)
+    r, c, w = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
+    assert np.array_equal(values[r, c], w)
+    finite = values[np.isfinite(values)]
+    spread = float(np.ptp(finite)) if finite.size else 0.0
+    for i in range(n):
+        assert_best(w[r == i], values[i], k, spread)
+    r, c, w = by_column.best()
+    assert np.array_equal(values[r, c], w)
+    assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == len(r)
+    for j in range(m):
+        assert_best(w[c == j], values[:, j], k, spread)
+
+
+@settings(max_examples=fuzz_examples(100), deadline=None)
+@given(st_block_problem(), st.integers(0, 2**16))
+def test_a_pricing_pass_does_not_depend_on_the_pieces(problem: Any, seed: int) -> None:
+    read, k, piece, _block = problem
+    n, m = len(read.row_open), len(read.col_open)
+    rng = np.random.default_rng(seed)
+    dual = pricing._Dual(
+        rng.random(n), rng.random(m), 0.3, rng.random(n) < 0.5, rng.random(m) < 0.5
+    )
+    chosen = np.arange(min(n, m))
+    whole = pricing.price_block(read, 0, n, dual, chosen, chosen, 1e-9, k, piece=n * m)
+    cut = pricing.price_block(read, 0, n, dual, chosen, chosen, 1e-9, k, piece=piece)
+    assert whole[3:] == cut[3:]  # worst, shortfall, broken, priced
+    for found in (whole, cut):
+        r, c, w = found[:3]
+        assert np.bincount(r, minlength=n).max(initial=0) <= k
+        total, _allowed = read(0, n)
+        assert np.array_equal(total[r, c], w)
+    assert sorted(zip(whole[0].tolist(), whole[1].tolist(), strict=True)) == sorted(
+        zip(cut[0].tolist(), cut[1].tolist(), strict=True)
+    )
+
+
+def test_match_large_with_many_blocks_equals_the_dense_optimum() -> None:
+    # 1 MiB blocks: about 21,000 pairs each, so 300 x 280 is read in 4 blocks.
+    cohort = mm.make_cohort(300, 280, rng=11, manager_capacity=(1, 2))
+    large = mm.match_large(cohort, candidates=2, memory_limit=2**20)
+    assert_same_optimum(large, mm.match(mm.Scorer().score(cohort)))
+    assert large.certificate is not None
+    assert large.certificate.holds
