@@ -329,6 +329,7 @@ def price_block(
     tol: float,
     keep: int,
     piece: int = CHUNK_PAIRS,
+    known: Index | None = None,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
     """Check rows ``start:stop`` against the dual values and the cover.
 
@@ -336,7 +337,9 @@ def price_block(
     their weights, the largest violation of an unchosen pair, the largest
     shortfall of a chosen pair, the number of pairs breaking the bound or
     the cover, and the number of allowed pairs priced. The rows are read
-    about ``piece`` pairs at a time.
+    about ``piece`` pairs at a time. ``known``: sorted keys ``row * n_cols +
+    col`` of pairs never to add (the candidates already), which still count
+    as breakers.
     """
     n_cols = len(dual.col_dual)
     here = (chosen_rows >= start) & (chosen_rows < stop)
@@ -346,8 +349,14 @@ def price_block(
     weights: list[Floats] = []
     worst = short = 0.0
     broken = priced = 0
+    if known is None:
+        known = np.zeros(0, dtype=np.int64)
     for a, b in row_ranges(stop - start, n_cols, piece):
-        block = _price_rows(read, start + a, start + b, dual, chosen_rows, chosen_cols, tol, keep)
+        width = max(n_cols, 1)  # as the keys are made
+        lo, hi = np.searchsorted(known, [(start + a) * width, (start + b) * width])
+        block = _price_rows(
+            read, start + a, start + b, dual, chosen_rows, chosen_cols, tol, keep, known[lo:hi]
+        )
         r, c, w, block_worst, block_short, block_broken, block_priced = block
         rows.append(r)
         cols.append(c)
@@ -375,8 +384,9 @@ def _price_rows(
     chosen_cols: Index,
     tol: float,
     keep: int,
+    known: Index,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
-    """:func:`price_block` on one piece of rows."""
+    """:func:`price_block` on one piece of rows (``known``: the keys within it)."""
     weights, allowed = read(start, stop)
     # gap = w + offset - u_i - v_j, in one float64 array; -inf where there is nothing to check
     # (forbidden pairs, and people with no place left, whose dual values are inf).
@@ -405,12 +415,14 @@ def _price_rows(
         broken += int(np.count_nonzero(open_))
     # What a pass adds if anything breaks: the breakers and the pairs near their bound, which
     # tend to break it once the others move (adding them now saves passes, each a scoring
-    # pass over every pair); at most ``keep`` a row, the worst.
+    # pass over every pair); at most ``keep`` new pairs a row, the worst.
+    n_cols = gap.shape[1]
+    width = max(n_cols, 1)
+    gap[known // width - start, known % width] = -np.inf
     r, c = np.nonzero(gap > -NEAR * tol / TOLERANCE)
     heavy = np.flatnonzero(np.bincount(r, minlength=stop - start) > keep)
     if len(heavy):
         light = ~np.isin(r, heavy)
-        n_cols = gap.shape[1]
         top = np.argpartition(gap[heavy], n_cols - keep, axis=1)[:, n_cols - keep :]
         r = np.concatenate([r[light], np.repeat(heavy, keep)])
         c = np.concatenate([c[light], top.ravel()])
@@ -428,8 +440,9 @@ def _price_task(
     tol: float,
     keep: int,
     piece: int,
+    known: Index,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
-    return price_block(read, start, stop, dual, chosen_rows, chosen_cols, tol, keep, piece)
+    return price_block(read, start, stop, dual, chosen_rows, chosen_cols, tol, keep, piece, known)
 
 
 def price(
@@ -446,8 +459,10 @@ def price(
     budget_pairs: int = 1 << 22,
     executor: Any = None,
     progress: bool = False,
+    known: Index | None = None,
 ) -> _Pass:
-    """One pricing pass over every block of rows; ``keep`` pairs to add per row at most."""
+    """One pricing pass over every block of rows; ``keep`` pairs to add per row at most,
+    none of ``known`` (sorted keys ``row * n_cols + col``, the candidates already)."""
     if isinstance(certificate, Certificate):
         dual = _Dual(
             certificate.student_dual,
@@ -463,11 +478,15 @@ def price(
     tol = tolerance(spread, dual.offset, dual.row_dual, dual.col_dual)
     n, m = shape
     ranges = list(row_ranges(n, m, budget_pairs))
+    known = np.zeros(0, dtype=np.int64) if known is None else known
+    piece = min(budget_pairs, CHUNK_PAIRS)
+    width = max(m, 1)
+    edges = np.searchsorted(known, [start * width for start, _stop in ranges] + [n * width])
     results = _parallel.imap_tasks(
         _price_task,
         [
-            (start, stop, tol, max(keep, 1), min(budget_pairs, CHUNK_PAIRS))
-            for start, stop in ranges
+            (start, stop, tol, max(keep, 1), piece, known[edges[i] : edges[i + 1]])
+            for i, (start, stop) in enumerate(ranges)
         ],
         executor=executor,
         progress=progress,
@@ -566,6 +585,7 @@ def solve_priced(
             budget_pairs=budget_pairs,
             executor=executor,
             progress=progress,
+            known=keys,
         )
         passes += 1
         priced += found.priced

@@ -291,17 +291,25 @@ def test_a_pricing_pass_does_not_depend_on_the_pieces(problem: Any, seed: int) -
         rng.random(n), rng.random(m), 0.3, rng.random(n) < 0.5, rng.random(m) < 0.5
     )
     chosen = np.arange(min(n, m))
+    # Some pairs known already (candidates): never added, but still counted as breakers.
+    known = np.flatnonzero(rng.random(n * m) < 0.3).astype(np.int64)
     whole = pricing.price_block(read, 0, n, dual, chosen, chosen, 1e-9, k, piece=n * m)
     cut = pricing.price_block(read, 0, n, dual, chosen, chosen, 1e-9, k, piece=piece)
-    assert whole[3:] == cut[3:]  # worst, shortfall, broken, priced
-    for found in (whole, cut):
+    fresh = pricing.price_block(read, 0, n, dual, chosen, chosen, 1e-9, k, piece, known)
+    assert whole[3:] == cut[3:] == fresh[3:]  # worst, shortfall, broken, priced
+    total, _allowed = read(0, n)
+    for found in (whole, cut, fresh):
         r, c, w = found[:3]
         assert np.bincount(r, minlength=n).max(initial=0) <= k
-        total, _allowed = read(0, n)
         assert np.array_equal(total[r, c], w)
     assert sorted(zip(whole[0].tolist(), whole[1].tolist(), strict=True)) == sorted(
         zip(cut[0].tolist(), cut[1].tolist(), strict=True)
     )
+    r, c = fresh[:2]
+    assert not np.isin(r.astype(np.int64) * m + c, known).any()
+    # Without the known pairs in the way, a row adds at least as many new pairs.
+    new = ~np.isin(whole[0].astype(np.int64) * m + whole[1], known)
+    assert (np.bincount(r, minlength=n) >= np.bincount(whole[0][new], minlength=n)).all()
 
 
 def test_match_large_with_many_blocks_equals_the_dense_optimum() -> None:
