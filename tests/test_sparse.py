@@ -11,6 +11,7 @@ above one on both sides, which the solver refuses.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from mentormatch.exceptions import InvalidInputError
-from mentormatch.solvers import dual_violations, hungarian, sparse_assignment
+from mentormatch.solvers import _rounds, dual_violations, hungarian, sparse_assignment
 from tests.oracles import Problem, assert_valid_matching, brute_force_subsets
 from tests.test_assignment_fuzz import FUZZ_EXAMPLES, st_fuzz_problem
 
@@ -204,3 +205,64 @@ def test_bad_input_is_named(kwargs: dict[str, object], fragment: str) -> None:
     with pytest.raises(InvalidInputError, match="sparse_assignment") as info:
         sparse_assignment(2, 2, **kwargs)  # type: ignore[arg-type]
     assert fragment in str(info.value)
+
+
+@st.composite
+def st_auction_state(draw: st.DrawFn) -> tuple[Any, ...]:
+    """A square auction problem in CSR form (with a perfect matching: every bidder has an arc
+    to its own object), tied or float benefits, and a partial assignment to start from."""
+    n = draw(st.integers(1, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    density = draw(st.sampled_from([0.1, 0.5, 1.0]))
+    arcs = rng.random((n, n)) < density
+    own = rng.permutation(n)
+    arcs[np.arange(n), own] = True
+    bid, obj = np.nonzero(arcs)
+    levels = draw(st.sampled_from([2, 5, 0]))  # 0: floats, else that many tied levels
+    benefit = rng.integers(0, levels, len(bid)) / levels if levels else rng.random(len(bid))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(bid, minlength=n)))).astype(np.intp)
+    price = np.round(rng.random(n), 2) * draw(st.sampled_from([0.0, 1.0]))
+    # Start from some bidders holding their own objects (a warm start's kept pairs).
+    mate = np.full(n, -1, dtype=np.intp)
+    keep = rng.random(n) < draw(st.sampled_from([0.0, 0.5]))
+    eps = draw(st.sampled_from([0.5, 0.1, 0.02]))  # from a cold start: rounds ~ n / eps
+    # ... those already within eps of their best, as the auction keeps them.
+    value = np.full((n, n), -np.inf)
+    value[bid, obj] = -benefit - price[obj]
+    held = np.flatnonzero(keep)
+    within = value[held, own[held]] >= value[held].max(axis=1) - eps
+    mate[held[within]] = own[held[within]]
+    return indptr, obj.astype(np.intp), -benefit, price, mate, eps
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(st_auction_state())
+def test_compiled_rounds_equal_the_numpy_rounds_bit_for_bit(state: tuple[Any, ...]) -> None:
+    compiled = _rounds.compiled_rounds()
+    if compiled is None:
+        pytest.skip("numba is not installed (pip install '.[fast]')")
+    indptr, obj, benefit, price, mate, eps = state
+    results = []
+    for run in (_rounds.numpy_rounds, compiled):
+        p, m = price.copy(), mate.copy()
+        owner = np.full(len(p), -1, dtype=np.intp)
+        owner[m[m >= 0]] = np.flatnonzero(m >= 0)
+        bound = 1e6
+        rounds = run(indptr, obj, benefit, p, m, owner, np.flatnonzero(m < 0), eps, bound)
+        results.append((int(rounds), p, m, owner))
+    (r1, p1, m1, o1), (r2, p2, m2, o2) = results
+    assert r1 == r2
+    assert np.array_equal(p1, p2)  # bit for bit: the same operations in the same order
+    assert np.array_equal(m1, m2)
+    assert np.array_equal(o1, o2)
+    # A full assignment, and each bidder within eps of its best (the auction's guarantee).
+    assert (m1 >= 0).all()
+    value = benefit - p1[obj]
+    best = np.maximum.reduceat(value, indptr[:-1])
+    own = np.array(
+        [
+            value[indptr[b] + np.flatnonzero(obj[indptr[b] : indptr[b + 1]] == m1[b])[0]]
+            for b in range(len(m1))
+        ]
+    )
+    assert (own >= best - eps * (1 + 1e-9)).all()

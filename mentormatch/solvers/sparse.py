@@ -23,8 +23,10 @@ where one more pair outweighs any change of total.
 
 The square problem is solved by Bertsekas's auction with epsilon scaling:
 every unassigned row bids for its best column at the price that makes it
-``eps`` worse than its second best, all unassigned rows at once (one numpy
-step per round); ``eps`` starts at a quarter of ``H`` and shrinks eightfold
+``eps`` worse than its second best, all unassigned rows at once (Jacobi
+rounds: a few numpy steps per round, or, with numba installed (the ``fast``
+extra), the same rounds compiled, identical bit for bit and about ten times
+faster on large problems; see :mod:`mentormatch.solvers._rounds`); ``eps`` starts at a quarter of ``H`` and shrinks eightfold
 per pass down to 2**-34 (about ``6e-11``) of the spread. Each pass keeps the pairs
 that are within the new ``eps`` of their best and re-auctions the others.
 
@@ -77,6 +79,7 @@ from mentormatch._validation import (
     fail,
     param_where,
 )
+from mentormatch.solvers._rounds import run_rounds
 
 __all__ = ["SparseAssignment", "dual_violations", "sparse_assignment"]
 
@@ -575,7 +578,6 @@ def _auction(
     ``mate`` are updated in place.
     """
     n = len(price)
-    degree = np.diff(indptr)
     owner = np.full(n, -1, dtype=np.intp)
     held = mate >= 0
     owner[mate[held]] = np.flatnonzero(held)
@@ -588,79 +590,9 @@ def _auction(
     loose = held & (own < profit - eps)
     owner[mate[loose]] = -1
     mate[loose] = -1
-    rounds = 0
-    # The unassigned bidders, kept from round to round (a scan of all of them per round
-    # would cost O(bidders) each time): those outbid this round, and those displaced.
-    free = np.flatnonzero(mate < 0)
-    while len(free):
-        rounds += 1
-        if len(free) == 1:
-            free = _bid_alone(int(free[0]), indptr, obj, benefit, price, mate, owner, eps, bound)
-            continue
-        d = degree[free]
-        offsets = np.concatenate(([0], np.cumsum(d)[:-1]))
-        edge = np.repeat(indptr[free] - offsets, d) + np.arange(int(d.sum()))
-        value = benefit[edge] - price[obj[edge]]
-        best = np.maximum.reduceat(value, offsets)
-        top_pos = np.flatnonzero(value == np.repeat(best, d))
-        seg = np.searchsorted(offsets, top_pos, side="right") - 1
-        first = top_pos[np.concatenate(([True], seg[1:] != seg[:-1]))]
-        value[first] = -np.inf
-        second = np.maximum.reduceat(value, offsets)
-        target = obj[edge[first]]
-        margin = np.where(np.isfinite(second), best - second, 0.0)
-        bid = price[target] + margin + eps
-        order = np.lexsort((free, -bid, target))
-        sorted_target = target[order]
-        is_winner = np.concatenate(([True], sorted_target[1:] != sorted_target[:-1]))
-        winner = order[is_winner]
-        won = target[winner]
-        previous = owner[won]
-        displaced = previous[previous >= 0]
-        mate[displaced] = -1
-        owner[won] = free[winner]
-        mate[free[winner]] = won
-        price[won] = bid[winner]
-        if price[won].max() > bound:  # pragma: no cover - excluded by feasibility, see docstring
-            raise RuntimeError(
-                "sparse_assignment: prices past their bound; please report this input"
-            )
-        free = np.concatenate([free[order[~is_winner]], displaced])
-    return rounds
-
-
-def _bid_alone(
-    bidder: int,
-    indptr: Index,
-    obj: Index,
-    benefit: Floats,
-    price: Floats,
-    mate: Index,
-    owner: Index,
-    eps: float,
-    bound: float,
-) -> Index:
-    """One round with one unassigned bidder (the common end of a pass: a chain of
-    displacements), as the vectorised round would make it; returns who is left unassigned."""
-    lo, hi = int(indptr[bidder]), int(indptr[bidder + 1])
-    value = benefit[lo:hi] - price[obj[lo:hi]]
-    at = int(value.argmax())
-    margin = 0.0
-    if hi - lo > 1:
-        best = value[at]
-        value[at] = -np.inf
-        margin = float(best - value.max())
-    target = int(obj[lo + at])
-    price[target] += margin + eps
-    if price[target] > bound:  # pragma: no cover - excluded by feasibility, see docstring
-        raise RuntimeError("sparse_assignment: prices past their bound; please report this input")
-    previous = int(owner[target])
-    owner[target] = bidder
-    mate[bidder] = target
-    if previous >= 0:
-        mate[previous] = -1
-        return np.array([previous], dtype=np.intp)
-    return np.zeros(0, dtype=np.intp)
+    return run_rounds(
+        indptr, obj, benefit, price, mate, owner, np.flatnonzero(mate < 0), eps, bound
+    )
 
 
 def _benefit_of(
