@@ -85,8 +85,11 @@ def _sampled_blocking(pairing: Any, cohort: Any, rng: np.random.Generator) -> tu
     return found, checked
 
 
-def one(method: str, n: int, candidates: int, seed: int) -> dict[str, Any]:
-    """Measure one method at one size, in this process."""
+def one(method: str, n: int, candidates: int, seed: int, workers: int = 0) -> dict[str, Any]:
+    """Measure one method at one size, in this process (``workers`` > 0: the blocks of
+    ``large`` on a process pool of that many workers)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     import mentormatch as mm
 
     cohort = mm.make_cohort(n, n, rng=seed)
@@ -97,6 +100,9 @@ def one(method: str, n: int, candidates: int, seed: int) -> dict[str, Any]:
         pairing = mm.match(mm.Scorer().score(cohort))
     elif method == "dense_stable":
         pairing = mm.match(mm.Scorer().score(cohort), method="stable")
+    elif method == "large" and workers:
+        with ProcessPoolExecutor(workers) as pool:
+            pairing = mm.match_large(cohort, candidates=candidates, executor=pool)
     elif method == "large":
         pairing = mm.match_large(cohort, candidates=candidates)
     else:
@@ -104,6 +110,10 @@ def one(method: str, n: int, candidates: int, seed: int) -> dict[str, Any]:
     row["seconds"] = time.perf_counter() - started
     row["peak_mb"] = _peak_mb()
     row["cohort_mb"] = base
+    if workers and method == "large":
+        # Each worker holds a block at a time; the largest worker's peak, beside this one's.
+        worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        row |= {"workers": workers, "worker_peak_mb": worker}
     row["pairs"] = len(pairing.rows)
     row["total"] = pairing.total_score
     certificate = pairing.certificate
@@ -155,8 +165,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
         if "error" in r:
             lines.append(f"| {r['n']:,} | {r['method']} | - | - | - | - | {r['error']} | - |")
             continue
+        memory = f"{r['peak_mb']:,.0f} MB"
+        if "workers" in r:
+            memory += f" + {r['workers']} x {r['worker_peak_mb']:,.0f} MB (workers)"
         lines.append(
-            f"| {r['n']:,} | {r['method']} | {r['seconds']:.1f} s | {r['peak_mb']:,.0f} MB "
+            f"| {r['n']:,} | {r['method']} | {r['seconds']:.1f} s | {memory} "
             f"| {r['pairs']:,} | {r['total']:.6f} | {versus} | {proof} |"
         )
     return "\n".join(lines)
@@ -168,11 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default="dense,large")
     parser.add_argument("--candidates", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="large: score and price on a process pool"
+    )
     parser.add_argument("--out", default=None, help="also write the table to this file")
     parser.add_argument("--one", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one[0], int(args.one[1]), args.candidates, args.seed)))
+        row = one(args.one[0], int(args.one[1]), args.candidates, args.seed, args.workers)
+        print(json.dumps(row))
         return 0
     methods = [m for m in args.methods.split(",") if m]
     unknown = sorted(set(methods) - set(METHODS))
@@ -183,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         for method in methods:
             command = [sys.executable, __file__, "--one", method, str(n)]
             command += ["--candidates", str(args.candidates), "--seed", str(args.seed)]
+            command += ["--workers", str(args.workers)]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 last = (done.stderr.strip().splitlines() or ["failed"])[-1]

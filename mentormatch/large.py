@@ -321,38 +321,44 @@ class _ColumnBest:
     def __init__(self, n_cols: int, k: int) -> None:
         self.k = k
         self.floor = np.full(n_cols, -np.inf)
-        self.rows = np.zeros(0, dtype=np.intp)
-        self.cols = np.zeros(0, dtype=np.intp)
-        self.keys = np.zeros(0)
-        self.weights = np.zeros(0)
+        empty = np.zeros(0, dtype=np.intp)
+        # Offers are kept as they come and joined only when cut back, not at every offer.
+        self._parts: list[tuple[Index, Index, Floats, Floats]] = [
+            (empty, empty, np.zeros(0), np.zeros(0))
+        ]
+        self._size = 0
         self._limit = 2 * k * max(n_cols, 1)
 
     def offer(self, rows: Index, cols: Index, keys: Floats, weights: Floats) -> None:
         """Entries ``(rows[i], cols[i])`` with a selection key and a weight each."""
         above = keys > self.floor[cols]
-        self.rows = np.concatenate([self.rows, rows[above]])
-        self.cols = np.concatenate([self.cols, cols[above]])
-        self.keys = np.concatenate([self.keys, keys[above]])
-        self.weights = np.concatenate([self.weights, weights[above]])
-        if len(self.keys) > self._limit:
-            self._cut()
+        self._parts.append((rows[above], cols[above], keys[above], weights[above]))
+        self._size += int(np.count_nonzero(above))
+        if self._size > self._limit:
+            self.cut()
 
     def merge(self, other: _ColumnBest) -> None:
-        self.offer(other.rows, other.cols, other.keys, other.weights)
+        for part in other._parts:
+            self.offer(*part)
 
-    def _cut(self) -> None:
-        order = np.lexsort((-self.keys, self.cols))  # stable: equal keys keep their offer order
-        rank = _group_rank(self.cols[order])
+    def cut(self) -> None:
+        """Keep only each column's ``k`` best (before sending it to another process)."""
+        rows, cols, keys, weights = (
+            np.concatenate(arrays) for arrays in zip(*self._parts, strict=True)
+        )
+        order = np.lexsort((-keys, cols))  # stable: equal keys keep their offer order
+        rank = _group_rank(cols[order])
         kth = order[rank == self.k - 1]  # the k-th best of each full column
-        self.floor[self.cols[kth]] = self.keys[kth]
+        self.floor[cols[kth]] = keys[kth]
         keep = order[rank < self.k]
-        self.rows, self.cols = self.rows[keep], self.cols[keep]
-        self.keys, self.weights = self.keys[keep], self.weights[keep]
+        self._parts = [(rows[keep], cols[keep], keys[keep], weights[keep])]
+        self._size = len(keep)
 
     def best(self) -> tuple[Index, Index, Floats]:
         """Rows, columns and weights of each column's ``k`` best entries."""
-        self._cut()
-        return self.rows, self.cols, self.weights
+        self.cut()
+        rows, cols, _keys, weights = self._parts[0]
+        return rows, cols, weights
 
 
 def _group_rank(groups: Index) -> Index:
@@ -415,13 +421,17 @@ def _candidate_task(
         rows.append(start + a + r)
         cols.append(top[r, c])
         weights.append(picked[r, c])
-        # Each column's best rows of this piece, then only those that beat its best so far.
-        down = min(k, b - a)
-        keys_t = np.ascontiguousarray(keys.T)
-        best = np.argpartition(keys_t, (b - a) - down, axis=1)[:, (b - a) - down :]
-        c, j = np.nonzero(np.take_along_axis(keys_t, best, axis=1) > -np.inf)
-        r = best[c, j]
+        # Each column's best rows of this piece (all of them in a piece of k rows or fewer),
+        # then only those that beat its best so far.
+        if b - a > k:
+            keys_t = np.ascontiguousarray(keys.T)
+            best = np.argpartition(keys_t, (b - a) - k, axis=1)[:, (b - a) - k :]
+            c, j = np.nonzero(np.take_along_axis(keys_t, best, axis=1) > by_column.floor[:, None])
+            r = best[c, j]
+        else:
+            r, c = np.nonzero(keys > by_column.floor[None, :])
         by_column.offer(start + a + r, c, keys[r, c], values[r, c])
+    by_column.cut()
     empty = np.zeros(0, dtype=np.intp)
     if not rows:
         return empty, empty, np.zeros(0), lo, hi, by_column
