@@ -318,9 +318,10 @@ class _ColumnBest:
     back to ``k`` a column whenever it doubles.
     """
 
-    def __init__(self, n_cols: int, k: int) -> None:
+    def __init__(self, n_cols: int, k: int, floor: Floats | None = None) -> None:
         self.k = k
-        self.floor = np.full(n_cols, -np.inf)
+        # A column's k-th best key so far: offers at or below it cannot make its k best.
+        self.floor = np.full(n_cols, -np.inf) if floor is None else floor.copy()
         empty = np.zeros(0, dtype=np.intp)
         # Offers are kept as they come and joined only when cut back, not at every offer.
         self._parts: list[tuple[Index, Index, Floats, Floats]] = [
@@ -338,8 +339,12 @@ class _ColumnBest:
             self.cut()
 
     def merge(self, other: _ColumnBest) -> None:
+        """Take ``other``'s entries, offered after this one's."""
         for part in other._parts:
             self.offer(*part)
+        # Where other holds k entries above its floor, they all passed ours: its floor is
+        # ours too (without a cut here).
+        np.maximum(self.floor, other.floor, out=self.floor)
 
     def cut(self) -> None:
         """Keep only each column's ``k`` best (before sending it to another process)."""
@@ -390,10 +395,11 @@ def _tie_keys(values: Floats, first_row: int, spread: float) -> Floats:
 
 
 def _candidate_task(
-    read: _Reader, start: int, stop: int, k: int, piece: int
+    read: _Reader, start: int, stop: int, k: int, piece: int, floor: Floats
 ) -> tuple[Index, Index, Floats, float, float, _ColumnBest]:
     """Each row's ``k`` best open pairs in rows ``start:stop``, each column's ``k`` best
-    rows among them, and the range of the open scores (``inf, -inf`` if none).
+    rows among them that beat its ``floor`` (its k-th best key in the rows before), and the
+    range of the open scores (``inf, -inf`` if none).
 
     The block is read about ``piece`` pairs at a time (at most
     :data:`~mentormatch.pricing.CHUNK_PAIRS`: a few MB that stay in the
@@ -404,7 +410,7 @@ def _candidate_task(
     cols: list[Index] = []
     weights: list[Floats] = []
     lo, hi = np.inf, -np.inf
-    by_column = _ColumnBest(m, k)
+    by_column = _ColumnBest(m, k, floor)
     take = min(k, m)
     for a, b in row_ranges(stop - start, m, piece):
         total, allowed = read(start + a, start + b)
@@ -457,9 +463,15 @@ def _hungarian(
 ) -> tuple[Index, Index, Certificate]:
     n, m = cohort.n_students, cohort.n_managers
     ranges = list(row_ranges(n, m, budget_pairs))
+    by_column = _ColumnBest(m, k)
+    # Each task starts from the managers' k-th best found so far (the arguments are made as
+    # the tasks start), so that it offers only what can still make a manager's k best.
     results = _parallel.imap_tasks(
         _candidate_task,
-        [(start, stop, k, min(budget_pairs, CHUNK_PAIRS)) for start, stop in ranges],
+        (
+            (start, stop, k, min(budget_pairs, CHUNK_PAIRS), by_column.floor)
+            for start, stop in ranges
+        ),
         executor=executor,
         progress=progress,
         desc="candidates",
@@ -469,7 +481,6 @@ def _hungarian(
     )
     rows, cols, weights = [], [], []
     lo, hi = np.inf, -np.inf
-    by_column = _ColumnBest(m, k)
     for r, c, w, block_lo, block_hi, block_columns in results:
         rows.append(r)
         cols.append(c)

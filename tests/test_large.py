@@ -263,7 +263,9 @@ def test_the_candidate_pass_keeps_each_rows_and_each_columns_best(problem: Any) 
     by_column = large_module._ColumnBest(m, k)
     rows, cols, weights = [], [], []
     for start, stop in row_ranges(n, m, block):
-        r, c, w, _lo, _hi, columns = large_module._candidate_task(read, start, stop, k, piece)
+        r, c, w, _lo, _hi, columns = large_module._candidate_task(
+            read, start, stop, k, piece, by_column.floor
+        )
         rows.append(r)
         cols.append(c)
         weights.append(w)
