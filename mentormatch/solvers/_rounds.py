@@ -140,7 +140,7 @@ def _bid_alone(
         value[at] = -np.inf
         margin = float(best - value.max())
     target = int(obj[lo + at])
-    price[target] += margin + eps
+    price[target] = price[target] + margin + eps  # as in a round of several bidders
     if price[target] > bound:  # pragma: no cover - excluded by feasibility
         raise RuntimeError(_PAST_BOUND)
     previous = int(owner[target])
@@ -163,9 +163,8 @@ def _rounds_loop(
     eps: float,
     bound: float,
 ) -> int:  # pragma: no cover - runs compiled; checked against numpy_rounds bit for bit
-    """:func:`numpy_rounds` as plain loops, for numba. Same operations, same order: a bid
-    is ``(price + margin) + eps`` in a round of several bidders and ``price + (margin +
-    eps)`` in a round of one, as numpy computes them."""
+    """:func:`numpy_rounds` as plain loops, for numba: the same operations in the same order
+    (a bid is ``(price + margin) + eps``), so the same prices bit for bit."""
     n = len(price)
     current = np.empty(n, dtype=np.int64)
     following = np.empty(n, dtype=np.int64)
@@ -179,37 +178,6 @@ def _rounds_loop(
     rounds = 0
     while n_free > 0:
         rounds += 1
-        if n_free == 1:
-            bidder = current[0]
-            lo, hi = indptr[bidder], indptr[bidder + 1]
-            at = lo
-            best = benefit[lo] - price[obj[lo]]
-            for e in range(lo + 1, hi):
-                value = benefit[e] - price[obj[e]]
-                if value > best:
-                    best, at = value, e
-            margin = 0.0
-            if hi - lo > 1:
-                second = -np.inf
-                for e in range(lo, hi):
-                    if e != at:
-                        value = benefit[e] - price[obj[e]]
-                        if value > second:
-                            second = value
-                margin = best - second
-            won = obj[at]
-            price[won] += margin + eps
-            if price[won] > bound:
-                raise RuntimeError(_PAST_BOUND)
-            previous = owner[won]
-            owner[won] = bidder
-            mate[bidder] = won
-            n_free = 0
-            if previous >= 0:
-                mate[previous] = -1
-                current[0] = previous
-                n_free = 1
-            continue
         # Every free bidder's bid, at the prices of the start of the round.
         for i in range(n_free):
             bidder = current[i]
