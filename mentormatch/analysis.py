@@ -39,7 +39,7 @@ from mentormatch._validation import (
 from mentormatch.cohort import Cohort
 from mentormatch.matching import METHODS, Matching, match
 from mentormatch.metrics import summary
-from mentormatch.scoring import Scorer, Scores
+from mentormatch.scoring import Scorer, Scores, check_cohort_and_scorer
 
 __all__ = ["Sensitivity", "alternatives", "compare", "sensitivity"]
 
@@ -252,10 +252,7 @@ def sensitivity(
     True
     """
     owner = "sensitivity"
-    if not isinstance(cohort, Cohort):
-        raise fail(param_where("cohort", owner), "a Cohort", describe(cohort))
-    if not isinstance(scorer, Scorer):
-        raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
+    scorer = check_cohort_and_scorer(cohort, scorer, owner, default=False)
     check_option(method, "method", owner, METHODS)
     spread = check_number(spread, param_where("spread", owner), Interval(Real, 0, 1, "left"))
     n_samples = check_number(n_samples, param_where("n_samples", owner), POSITIVE_INT)

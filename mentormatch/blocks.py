@@ -35,6 +35,7 @@ from mentormatch.scoring import (
     Scorer,
     Scores,
     _weighted_mean,
+    check_cohort_and_scorer,
     own_weights,
     preference_bonuses,
     side_views,
@@ -161,10 +162,7 @@ class BlockScorer:
 
     def __init__(self, scorer: Scorer, cohort: Cohort) -> None:
         where = param_where("scorer", "BlockScorer")
-        if not isinstance(scorer, Scorer):
-            raise fail(where, "a Scorer", describe(scorer))
-        if not isinstance(cohort, Cohort):
-            raise fail(param_where("cohort", "BlockScorer"), "a Cohort", describe(cohort))
+        check_cohort_and_scorer(cohort, scorer, "BlockScorer", default=False)
         for name, function in scorer.criteria.items():
             if function is not BUILTIN_CRITERIA.get(name):
                 raise fail(

@@ -44,7 +44,7 @@ from mentormatch.cohort import Cohort
 from mentormatch.exceptions import UnreliableFitWarning
 from mentormatch.io import read_table
 from mentormatch.matching import Matching
-from mentormatch.scoring import Scorer
+from mentormatch.scoring import Scorer, check_cohort_and_scorer
 
 __all__ = ["Calibration", "Evaluation", "calibrate", "evaluate", "make_ratings"]
 
@@ -699,12 +699,7 @@ def calibrate(
     >>> next_year = fit.scorer.score(mm.make_cohort(8, 8, rng=1))
     """
     owner = "calibrate"
-    if not isinstance(cohort, Cohort):
-        raise fail(param_where("cohort", owner), "a Cohort", describe(cohort))
-    if scorer is None:
-        scorer = Scorer()
-    elif not isinstance(scorer, Scorer):
-        raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
+    scorer = check_cohort_and_scorer(cohort, scorer, owner)
     folds = _positive_int(folds, "folds", owner)
     if folds < 2:
         raise fail(param_where("folds", owner), "an integer of at least 2", describe(folds))

@@ -52,7 +52,7 @@ from mentormatch.pricing import (
     solve_priced,
     spread_of,
 )
-from mentormatch.scoring import Scorer
+from mentormatch.scoring import Scorer, check_cohort_and_scorer
 from mentormatch.solvers.sparse import max_matching_loads
 
 __all__ = ["LARGE_METHODS", "match_large"]
@@ -67,8 +67,9 @@ Floats = NDArray[np.float64]
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 _UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
-#: Bytes per pair of a block beyond the block's own scores: the float64 copy, the rotated
-#: copy and the selection indices of the candidate pass (the pricing pass needs less).
+#: Bytes per pair of a piece of a block beyond its own scores: the float64 copy, the selection
+#: keys and indices of the candidate pass (the pricing pass needs less). It sizes the tasks;
+#: within a task the pieces hold at most CHUNK_PAIRS pairs, whatever the block.
 _SCRATCH_PER_PAIR = 40
 
 
@@ -182,12 +183,7 @@ def match_large(
     True
     """
     owner = "match_large"
-    if not isinstance(cohort, Cohort):
-        raise fail(param_where("cohort", owner), "a Cohort", describe(cohort))
-    if scorer is None:
-        scorer = Scorer()
-    elif not isinstance(scorer, Scorer):
-        raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
+    scorer = check_cohort_and_scorer(cohort, scorer, owner)
     check_option(method, "method", owner, LARGE_METHODS)
     check_option(proposer, "proposer", owner, PROPOSERS)
     candidates = int(check_number(candidates, param_where("candidates", owner), POSITIVE_INT))

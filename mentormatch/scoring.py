@@ -470,6 +470,22 @@ class Scorer:
 _EVERY_PAIR: Final = Pairs(slice(None), slice(None))
 
 
+def check_cohort_and_scorer(
+    cohort: object, scorer: object, owner: str, *, default: bool = True
+) -> Scorer:
+    """The scorer to use on ``cohort`` for ``owner``, after checking both arguments' types.
+
+    ``default``: None stands for ``Scorer()``; otherwise a Scorer is required.
+    """
+    if not isinstance(cohort, Cohort):
+        raise fail(param_where("cohort", owner), "a Cohort", describe(cohort))
+    if scorer is None and default:
+        return Scorer()
+    if not isinstance(scorer, Scorer):
+        raise fail(param_where("scorer", owner), "a Scorer", describe(scorer))
+    return scorer
+
+
 def preference_bonuses(
     cohort: Cohort, bonus: float, dtype: np.dtype[Any]
 ) -> dict[str, PairSet | None]:
