@@ -240,7 +240,10 @@ def compiled_rounds() -> Callable[..., int] | None:
     """:func:`run_rounds` compiled with numba, or None when numba is not installed."""
     if importlib.util.find_spec("numba") is None:
         return None
-    import numba
+    try:
+        import numba
+    except ImportError:  # installed but unusable (say, built for another numpy): numpy rounds
+        return None
 
     compiled: Callable[..., int] = numba.njit(cache=True, nogil=True)(_rounds_loop)
     return compiled
