@@ -351,11 +351,21 @@ def price_block(
     broken = priced = 0
     if known is None:
         known = np.zeros(0, dtype=np.int64)
+    width = max(n_cols, 1)  # as the keys are made
+    cols_finite = bool(np.isfinite(dual.col_dual).all())  # once, not once a piece
     for a, b in row_ranges(stop - start, n_cols, piece):
-        width = max(n_cols, 1)  # as the keys are made
         lo, hi = np.searchsorted(known, [(start + a) * width, (start + b) * width])
         block = _price_rows(
-            read, start + a, start + b, dual, chosen_rows, chosen_cols, tol, keep, known[lo:hi]
+            read,
+            start + a,
+            start + b,
+            dual,
+            chosen_rows,
+            chosen_cols,
+            tol,
+            keep,
+            known[lo:hi],
+            cols_finite,
         )
         r, c, w, block_worst, block_short, block_broken, block_priced = block
         rows.append(r)
@@ -385,8 +395,10 @@ def _price_rows(
     tol: float,
     keep: int,
     known: Index,
+    cols_finite: bool,
 ) -> tuple[Index, Index, Floats, float, float, int, int]:
-    """:func:`price_block` on one piece of rows (``known``: the keys within it)."""
+    """:func:`price_block` on one piece of rows (``known``: the keys within it;
+    ``cols_finite``: whether every column's dual value is finite)."""
     weights, allowed = read(start, stop)
     # gap = w + offset - u_i - v_j, in one float64 array; -inf where there is nothing to check
     # (forbidden pairs, and people with no place left, whose dual values are inf).
@@ -395,7 +407,7 @@ def _price_rows(
         gap -= (dual.row_dual[start:stop] - dual.offset)[:, None]
         gap -= dual.col_dual[None, :]
     np.copyto(gap, -np.inf, where=~allowed)
-    if np.isfinite(dual.row_dual[start:stop]).all() and np.isfinite(dual.col_dual).all():
+    if cols_finite and np.isfinite(dual.row_dual[start:stop]).all():
         priced = int(np.count_nonzero(allowed))
     else:
         priced = int(np.count_nonzero(gap > -np.inf))
