@@ -29,13 +29,13 @@ error instead of looping, in both versions.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from mentormatch.solvers._numba import compiled
 
 __all__ = ["COMPILED_FROM", "compiled_rounds", "numpy_rounds", "run_rounds"]
 
@@ -235,15 +235,6 @@ def _rounds_loop(
     return rounds
 
 
-@cache
 def compiled_rounds() -> Callable[..., int] | None:
     """:func:`run_rounds` compiled with numba, or None when numba is not installed."""
-    if importlib.util.find_spec("numba") is None:
-        return None
-    try:
-        import numba
-    except ImportError:  # installed but unusable (say, built for another numpy): numpy rounds
-        return None
-
-    compiled: Callable[..., int] = numba.njit(cache=True, nogil=True)(_rounds_loop)
-    return compiled
+    return compiled(_rounds_loop)

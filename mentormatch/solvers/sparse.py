@@ -17,9 +17,9 @@ square problem a perfect matching is a pairing of the original plus who is
 unpaired, and it costs ``sum(top - w) + H * (#unpaired rows)``. ``H`` is
 first twice the spread of the weights, so a pair beats no pair; if the
 result then has fewer pairs than a maximum matching of the candidates
-(Hopcroft-Karp, :func:`scipy.sparse.csgraph.maximum_bipartite_matching`),
-the problem is solved again with ``H = spread * (K + 2)``, *K* that maximum,
-where one more pair outweighs any change of total.
+(Hopcroft-Karp, :mod:`mentormatch.solvers._bipartite`), the problem is
+solved again with ``H = spread * (K + 2)``, *K* that maximum, where one
+more pair outweighs any change of total.
 
 The square problem is solved by Bertsekas's auction with epsilon scaling:
 every unassigned row bids for its best column at the price that makes it
@@ -37,8 +37,10 @@ no price can rise past ``n * (C + eps)`` above its start (*C* the spread of
 the costs) while a perfect matching exists. The number of passes is fixed
 by the schedule. ``eps`` never falls below 2**-46 of the largest cost, so a
 bid always changes a price in floating point; and a price past its bound
-raises an error instead of looping. Hopcroft-Karp and the breadth-first
-search of the cover are combinatorial scipy routines (no tolerance).
+raises an error instead of looping. Hopcroft-Karp (integer steps, its own
+argument of termination in :mod:`mentormatch.solvers._bipartite`) and the
+breadth-first search of the cover (scipy's) are combinatorial, with no
+tolerance.
 
 How exact it is. At the end every row's partner is within ``eps`` of its
 best at the final prices. The dual values built from the prices are
@@ -67,7 +69,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse.csgraph import breadth_first_order, maximum_bipartite_matching
+from scipy.sparse.csgraph import breadth_first_order
 
 from mentormatch._validation import (
     NON_NEGATIVE,
@@ -79,6 +81,7 @@ from mentormatch._validation import (
     fail,
     param_where,
 )
+from mentormatch.solvers._bipartite import max_matching
 from mentormatch.solvers._rounds import run_rounds
 
 __all__ = ["SparseAssignment", "dual_violations", "sparse_assignment"]
@@ -338,11 +341,11 @@ def _solve(
     # The scale of the weights: their range, or their size when they are all equal.
     spread = high - low if high > low else max(abs(high), 1.0)
     # Most pairs: a start that paired every copy on a subset of these arcs still does (more
-    # candidates never pair fewer); else Hopcroft-Karp, minutes on millions of arcs.
+    # candidates never pair fewer); else Hopcroft-Karp, seconds on millions of arcs.
     if _pairs_every_copy(start, nr, nc, br, bc):
         most = nr
     else:
-        most = int((_max_matching(nr, nc, br, bc) >= 0).sum())
+        most = int((max_matching(nr, nc, br, bc) >= 0).sum())
     if 0 < nr == nc == most:
         return _solve_perfect(n_rows, n_cols, br, bc, bw, row_of, col_of, high, spread, start)
     # "Unpaired" costs a little more than any pair, which is usually enough for "most pairs
@@ -483,14 +486,6 @@ def _pairs_every_copy(
     return bool(np.isin(held, br.astype(np.int64) * nc + bc).all())
 
 
-def _max_matching(nr: int, nc: int, br: Index, bc: Index) -> Index:
-    """The column copy of each row copy in a maximum matching (-1: none), by Hopcroft-Karp."""
-    if nr == 0 or nc == 0 or len(br) == 0:
-        return np.full(nr, -1, dtype=np.intp)
-    graph = sp.csr_matrix((np.ones(len(br)), (br, bc)), shape=(nr, nc))
-    return np.asarray(maximum_bipartite_matching(graph, perm_type="column"), dtype=np.intp)
-
-
 def max_matching_loads(
     n_rows: int,
     n_cols: int,
@@ -504,7 +499,7 @@ def max_matching_loads(
     br, bc, _, row_of, col_of = _unit_copies(
         rows, cols, np.zeros(len(rows)), row_capacity, col_capacity
     )
-    mate = _max_matching(len(row_of), len(col_of), br, bc)
+    mate = max_matching(len(row_of), len(col_of), br, bc)
     paired = np.flatnonzero(mate >= 0)
     row_load = np.bincount(row_of[paired], minlength=n_rows).astype(np.int64)
     col_load = np.bincount(col_of[mate[paired]], minlength=n_cols).astype(np.int64)
