@@ -243,6 +243,11 @@ def match_large(
     )
 
 
+#: Rounds of :func:`_room_for_most_pairs` at most (each a maximum matching, seconds at
+#: 100,000 per side); it stops sooner when no one is short or nothing is added.
+_ROOM_ROUNDS = 16
+
+
 class _Reader:
     """Rows of the scores with the pairs no one may add forbidden: fixed pairs (made already)
     and pairs of someone with no place left. Picklable: what travels to workers."""
@@ -524,39 +529,52 @@ def _room_for_most_pairs(
     """Add pairs until the candidates hold a matching of the most pairs the rules allow.
 
     Students left with room by a maximum matching of the candidates get their
-    best allowed managers among those left with room; repeated while that
-    adds pairs. A graph short of the most pairs makes the auction fight over
-    the scarce managers (prices climbing ``eps`` at a time); pricing would
-    add the pairs anyway, a pass later and at that cost.
+    ``k`` best allowed managers among those left with room, and one more
+    spread over them: the i-th such student the i-th such manager (a step
+    further each round). The spread pair matters when everyone's best are
+    the same few managers (correlated scores, the usual case): best pairs
+    alone then add a few dozen pairs a round, and 100,000 per side was left
+    133 short after eight rounds. Repeated while that adds pairs and someone
+    is short. A graph short of the most pairs makes the auction fight over
+    the scarce managers (prices climbing ``eps`` at a time) and keeps every
+    re-solve from starting from a pairing of everyone; pricing would add the
+    pairs anyway (an allowed pair with neither end covered breaks the
+    proof), a pass later and at that cost. With forbidden pairs the most
+    pairs can need augmenting paths through pairs that no one's best list
+    holds; those are left to pricing.
     """
-    for _ in range(8):
+    width = max(m, 1)
+    for attempt in range(_ROOM_ROUNDS):
         row_load, col_load = max_matching_loads(n, m, rows, cols, s_left, m_left)
         short = np.flatnonzero(row_load < s_left)
         room = col_load < m_left
-        if len(short) == 0 or not room.any():
+        open_cols = np.flatnonzero(room)
+        if len(short) == 0 or len(open_cols) == 0:
             break
         new_r, new_c, new_w = [], [], []
-        for start in range(0, len(short), max(1, (1 << 22) // max(m, 1))):
-            who = short[start : start + max(1, (1 << 22) // max(m, 1))]
+        step = max(1, (1 << 22) // width)
+        take = min(k, m)
+        for start in range(0, len(short), step):
+            who = short[start : start + step]
             total, allowed = read.rows(who)
             values = np.where(allowed & room[None, :], total.astype(np.float64), -np.inf)
-            take = min(k, m)
-            top = np.argpartition(-values, take - 1, axis=1)[:, :take]
-            picked = np.take_along_axis(values, top, axis=1)
+            top = np.argpartition(values, m - take, axis=1)[:, m - take :]
+            spread = open_cols[(np.arange(start, start + len(who)) + attempt) % len(open_cols)]
+            picked_c = np.concatenate([top, spread[:, None]], axis=1)
+            picked = np.take_along_axis(values, picked_c, axis=1)
             r, c = np.nonzero(np.isfinite(picked))
             new_r.append(who[r])
-            new_c.append(top[r, c])
+            new_c.append(picked_c[r, c])
             new_w.append(picked[r, c])
         add_r = np.concatenate(new_r).astype(np.intp)
         add_c = np.concatenate(new_c).astype(np.intp)
-        add_w = np.concatenate(new_w)
-        old = rows.astype(np.int64) * max(m, 1) + cols
-        fresh = ~np.isin(add_r.astype(np.int64) * max(m, 1) + add_c, old)
-        if not fresh.any():
+        keys, first = np.unique(add_r.astype(np.int64) * width + add_c, return_index=True)
+        fresh = first[~np.isin(keys, rows.astype(np.int64) * width + cols)]
+        if len(fresh) == 0:
             break
         rows = np.concatenate([rows, add_r[fresh]])
         cols = np.concatenate([cols, add_c[fresh]])
-        weights = np.concatenate([weights, add_w[fresh]])
+        weights = np.concatenate([weights, np.concatenate(new_w)[fresh]])
     return rows, cols, weights
 
 

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -321,3 +322,65 @@ def test_match_large_with_many_blocks_equals_the_dense_optimum() -> None:
     assert_same_optimum(large, mm.match(mm.Scorer().score(cohort)))
     assert large.certificate is not None
     assert large.certificate.holds
+
+
+def _most_pairs(n: int, m: int, rows: np.ndarray, cols: np.ndarray) -> int:
+    """The size of a maximum matching, by networkx (independent of the solvers)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(("s", i) for i in range(n))
+    graph.add_nodes_from(("m", j) for j in range(m))
+    graph.add_edges_from((("s", int(i)), ("m", int(j))) for i, j in zip(rows, cols, strict=True))
+    top = [("s", i) for i in range(n)]
+    return len(nx.bipartite.hopcroft_karp_matching(graph, top_nodes=top)) // 2
+
+
+@settings(max_examples=fuzz_examples(100), deadline=None)
+@given(st_block_problem())
+def test_room_for_most_pairs_reaches_the_most_pairs(problem: Any) -> None:
+    # From each student's single best open pair (everyone's best is the same few managers on
+    # correlated scores), the candidates come to hold as many pairs as all the open pairs do
+    # when every open pair is allowed. Forbidden pairs can need augmenting paths through
+    # pairs no one's best lists; then it adds only allowed pairs, and pricing adds the rest.
+    read, k, _piece, _block = problem
+    total, allowed = read(0, len(read.row_open))
+    n, m = total.shape
+    values = np.where(allowed, total, -np.inf)
+    rows = np.flatnonzero(np.isfinite(values).any(axis=1))
+    cols = values[rows].argmax(axis=1)
+    ones = np.ones(n, dtype=np.int64), np.ones(m, dtype=np.int64)
+    r, c, w = large_module._room_for_most_pairs(
+        read, n, m, rows, cols, values[rows, cols], *ones, k
+    )
+    assert allowed[r, c].all()
+    assert np.array_equal(w, total[r, c])
+    assert len(np.unique(r.astype(np.int64) * m + c)) == len(r)  # no pair twice
+    assert np.array_equal(r[: len(rows)], rows)  # the candidates given are kept
+    most = _most_pairs(n, m, r, c)
+    assert most >= _most_pairs(n, m, rows, cols)
+    if np.array_equal(allowed, np.outer(read.row_open, read.col_open)):
+        assert most == _most_pairs(n, m, *np.nonzero(allowed))
+
+
+def test_room_for_most_pairs_when_everyone_wants_the_same_few() -> None:
+    # 300 students whose single best managers are a few dozen (diversity alone): the best
+    # open managers of the short students are the same few for all, so best pairs alone
+    # add a few pairs a round; the spread pairs make room for everyone in a round or two.
+    n = 300
+    cohort = mm.make_cohort(n, n, rng=3, avoid_rate=0.0)
+    everyone = np.ones(n, dtype=bool)
+    read = large_module._Reader(
+        mm.BlockScorer(mm.Scorer(weights={"diversity": 1}), cohort),
+        *(np.zeros(0, dtype=np.intp),) * 2,
+        everyone,
+        everyone,
+    )
+    total, allowed = read(0, n)
+    assert allowed.all()
+    rows = np.arange(n)
+    cols = total.argmax(axis=1)
+    assert len(np.unique(cols)) < n // 4
+    ones = np.ones(n, dtype=np.int64)
+    r, c, _w = large_module._room_for_most_pairs(
+        read, n, n, rows, cols, total[rows, cols], ones, ones, 1
+    )
+    assert _most_pairs(n, n, r, c) == n
