@@ -281,10 +281,11 @@ class _Reader:
         block = self.blocks.block(slice(start, stop))
         return block.total, self._open(block.allowed, slice(start, stop), slice(None))
 
-    def rows(self, index: Index) -> tuple[NDArray[Any], Mask]:
-        """Some students' rows (any order), as ``__call__`` gives a range of them."""
-        block = self.blocks.block(index)
-        return block.total, self._open(block.allowed, index, slice(None))
+    def rows(self, index: Index, cols: Index | slice = slice(None)) -> tuple[NDArray[Any], Mask]:
+        """Some students' rows (any order), as ``__call__`` gives a range of them; only the
+        managers ``cols`` when given."""
+        block = self.blocks.block(index, cols)
+        return block.total, self._open(block.allowed, index, cols)
 
     def views(self, index: Index) -> tuple[NDArray[Any], NDArray[Any], Mask]:
         """Both views and the open allowed pairs of some students' rows."""
@@ -552,19 +553,20 @@ def _room_for_most_pairs(
         if len(short) == 0 or len(open_cols) == 0:
             break
         new_r, new_c, new_w = [], [], []
-        step = max(1, (1 << 22) // width)
-        take = min(k, m)
+        n_open = len(open_cols)
+        step = max(1, (1 << 22) // n_open)
+        take = min(k, n_open)
         for start in range(0, len(short), step):
             who = short[start : start + step]
-            total, allowed = read.rows(who)
-            values = np.where(allowed & room[None, :], total.astype(np.float64), -np.inf)
-            top = np.argpartition(values, m - take, axis=1)[:, m - take :]
-            spread = open_cols[(np.arange(start, start + len(who)) + attempt) % len(open_cols)]
+            total, allowed = read.rows(who, open_cols)  # only the managers with room
+            values = np.where(allowed, total.astype(np.float64), -np.inf)
+            top = np.argpartition(values, n_open - take, axis=1)[:, n_open - take :]
+            spread = (np.arange(start, start + len(who)) + attempt) % n_open
             picked_c = np.concatenate([top, spread[:, None]], axis=1)
             picked = np.take_along_axis(values, picked_c, axis=1)
             r, c = np.nonzero(np.isfinite(picked))
             new_r.append(who[r])
-            new_c.append(picked_c[r, c])
+            new_c.append(open_cols[picked_c[r, c]])
             new_w.append(picked[r, c])
         add_r = np.concatenate(new_r).astype(np.intp)
         add_c = np.concatenate(new_c).astype(np.intp)
