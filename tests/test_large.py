@@ -384,3 +384,14 @@ def test_room_for_most_pairs_when_everyone_wants_the_same_few() -> None:
         read, n, n, rows, cols, total[rows, cols], ones, ones, 1
     )
     assert _most_pairs(n, n, r, c) == n
+
+
+@settings(max_examples=fuzz_examples(100), deadline=None)
+@given(
+    st.lists(st.integers(0, 50), max_size=30, unique=True),
+    st.lists(st.integers(-5, 55), max_size=30),
+)
+def test_sorted_contains_is_isin(keys: list[int], values: list[int]) -> None:
+    sorted_keys = np.array(sorted(keys), dtype=np.int64)
+    found = pricing._sorted_contains(sorted_keys, np.array(values, dtype=np.int64))
+    assert found.tolist() == np.isin(values, keys).tolist()
