@@ -496,6 +496,7 @@ def _hungarian(
     all_r = np.concatenate(rows).astype(np.intp)
     all_c = np.concatenate(cols).astype(np.intp)
     all_w = np.concatenate(weights)
+    del rows, cols, weights, by_column, r, c, w  # not held through the pricing passes
     _keys, first = np.unique(all_r.astype(np.int64) * max(m, 1) + all_c, return_index=True)
     all_r, all_c, all_w = all_r[first], all_c[first], all_w[first]
     all_r, all_c, all_w = _room_for_most_pairs(read, n, m, all_r, all_c, all_w, s_left, m_left, k)

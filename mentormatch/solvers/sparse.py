@@ -275,9 +275,8 @@ def solve_checked(
     # Weights past 2**900 are scaled by a power of two (exact) so that no sum overflows.
     size = max(abs(low), abs(high))
     factor = 2.0 ** -(math.frexp(size)[1] - 900) if size > 2.0**900 else 1.0
-    result = _solve(
-        n_rows, n_cols, er, ec, w * factor, rcap, ccap, low * factor, high * factor, start
-    )
+    scaled = w if factor == 1.0 else w * factor  # no copy of millions of weights otherwise
+    result = _solve(n_rows, n_cols, er, ec, scaled, rcap, ccap, low * factor, high * factor, start)
     if factor == 1.0:
         return result
     return replace(
@@ -368,7 +367,7 @@ def _solve(
     # u_b = -profit[b], v_o = -price[o], and the original problem's duals are
     # alpha_r = h - u_r - v_r' and beta_c = -u_c' - v_c for each copy (see SparseAssignment);
     # a participant's value is the smallest of its copies'.
-    profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1]) if nr + nc else price
+    profit = _best_values(indptr, obj, benefit, price) if nr + nc else price
     alpha = h + profit[:nr] + price[nc:]
     beta = profit[nr:] + price[:nc]
     row_dual = np.full(n_rows, np.inf)
@@ -411,11 +410,12 @@ def _solve_perfect(
     nr = len(row_of)
     order = np.lexsort((bc, br))
     obj = bc[order]
-    benefit = bw[order] - high
+    benefit = bw[order]
+    benefit -= high
     indptr = np.concatenate(([0], np.cumsum(np.bincount(br, minlength=nr)))).astype(np.intp)
     price, mate = _start(start, "perfect", nr, spread, high)
     rounds, eps = _scaled_auction((indptr, obj, benefit), price, mate, spread, spread)
-    profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1])
+    profit = _best_values(indptr, obj, benefit, price)
     shift_r, shift_c = -float(profit.min()), -float(price.min())
     row_dual = np.full(n_rows, np.inf)
     col_dual = np.full(n_cols, np.inf)
@@ -462,6 +462,8 @@ def _unit_copies(
     """The candidates between unit copies of the side whose capacities exceed 1 (rows if any
     row's does): every candidate goes to every copy. Returns the copies' pairs and weights and
     the participant of each row copy and each column copy."""
+    if (rcap == 1).all() and (ccap == 1).all():  # the usual case: the pairs themselves
+        return er, ec, w, np.arange(len(rcap), dtype=np.intp), np.arange(len(ccap), dtype=np.intp)
     split_rows = bool((rcap > 1).any())
     row_first, row_of = _split(rcap)
     col_first, col_of = _split(ccap)
@@ -482,8 +484,12 @@ def _pairs_every_copy(
         return False
     if (state.mate < 0).any():
         return False
+    # Sorted in place and searched: np.isin would hold several copies of millions of keys.
+    arcs = br.astype(np.int64) * nc + bc
+    arcs.sort()
     held = np.arange(nr, dtype=np.int64) * nc + state.mate
-    return bool(np.isin(held, br.astype(np.int64) * nc + bc).all())
+    at = np.minimum(np.searchsorted(arcs, held), len(arcs) - 1)
+    return bool(len(arcs)) and bool((arcs[at] == held).all())
 
 
 def max_matching_loads(
@@ -535,7 +541,7 @@ def _scaled_auction(
     if held.any():
         # A warm start: begin at the largest slack the new arcs opened, not at the top, so
         # the work is in proportion to the change (the bidders within it keep their objects).
-        profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1])
+        profit = _best_values(indptr, obj, benefit, price)
         own = _benefit_of(indptr, obj, benefit, np.flatnonzero(held), mate[held])
         slack = float((profit[held] - (own - price[mate[held]])).max(initial=0.0))
         eps = min(eps, max(slack, final))
@@ -595,7 +601,7 @@ def _auction(
     held = mate >= 0
     owner[mate[held]] = np.flatnonzero(held)
     # Keep the bidders that are already within eps of their best; free the others.
-    profit = np.maximum.reduceat(benefit - price[obj], indptr[:-1]) if n else price
+    profit = _best_values(indptr, obj, benefit, price) if n else price
     own = np.full(n, -np.inf)
     if held.any():
         own[held] = _benefit_of(indptr, obj, benefit, np.flatnonzero(held), mate[held])
@@ -608,19 +614,37 @@ def _auction(
     )
 
 
+def _best_values(indptr: Index, obj: Index, benefit: Floats, price: Floats) -> Floats:
+    """Each bidder's best value, ``max(benefit - price[obj])`` over its arcs (every bidder
+    has some), with one temporary the size of the arcs instead of two."""
+    value = price[obj]
+    np.subtract(benefit, value, out=value)
+    return np.maximum.reduceat(value, indptr[:-1])
+
+
 def _benefit_of(
     indptr: Index, obj: Index, benefit: Floats, bidders: Index, objects: Index
 ) -> Floats:
-    """Benefit of each listed (bidder, object) arc, by binary search in the bidder's row."""
-    lo, hi = indptr[bidders], indptr[bidders + 1]
-    # Objects are sorted within a bidder: search each row with one global searchsorted.
-    key = bidders.astype(np.int64) * (len(indptr) + 1) + objects
-    owner_key = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
-    flat = owner_key * (len(indptr) + 1) + obj
-    pos = np.searchsorted(flat, key)
-    if not np.all((pos >= lo) & (pos < hi) & (flat[np.minimum(pos, len(flat) - 1)] == key)):
+    """Benefit of each listed (bidder, object) arc, by binary search in the bidder's row.
+
+    Objects are sorted within a bidder; every row is searched at once, a halving step at a
+    time, with arrays the size of ``bidders`` only (not of all the arcs, millions at scale).
+    """
+    lo = indptr[bidders].astype(np.intp)
+    end = indptr[bidders + 1].astype(np.intp)
+    hi = end.copy()
+    last = max(len(obj) - 1, 0)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) // 2
+        right = open_ & (obj[np.minimum(mid, last)] < objects)
+        lo = np.where(right, mid + 1, lo)
+        hi = np.where(open_ & ~right, mid, hi)
+    if len(lo) and not np.all((lo < end) & (obj[np.minimum(lo, last)] == objects)):
         raise RuntimeError("sparse_assignment: a held arc is missing")  # pragma: no cover
-    return benefit[pos]
+    return benefit[lo]
 
 
 def dual_violations(
