@@ -48,6 +48,7 @@ def scipy_size(nr: int, nc: int, rows: NDArray[np.intp], cols: NDArray[np.intp])
 
 
 def networkx_size(nr: int, nc: int, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> int:
+    """The size of a maximum matching, by networkx (independent of the solvers)."""
     graph = nx.Graph()
     graph.add_nodes_from(("r", i) for i in range(nr))
     graph.add_nodes_from(("c", j) for j in range(nc))

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -28,6 +27,7 @@ from mentormatch import pricing
 from mentormatch.exceptions import InfeasibleError, InvalidInputError
 from mentormatch.pricing import TOLERANCE, row_ranges
 from tests.strategies import fuzz_examples
+from tests.test_bipartite import networkx_size
 
 
 @st.composite
@@ -324,19 +324,9 @@ def test_match_large_with_many_blocks_equals_the_dense_optimum() -> None:
     assert large.certificate.holds
 
 
-def _most_pairs(n: int, m: int, rows: np.ndarray, cols: np.ndarray) -> int:
-    """The size of a maximum matching, by networkx (independent of the solvers)."""
-    graph = nx.Graph()
-    graph.add_nodes_from(("s", i) for i in range(n))
-    graph.add_nodes_from(("m", j) for j in range(m))
-    graph.add_edges_from((("s", int(i)), ("m", int(j))) for i, j in zip(rows, cols, strict=True))
-    top = [("s", i) for i in range(n)]
-    return len(nx.bipartite.hopcroft_karp_matching(graph, top_nodes=top)) // 2
-
-
 @settings(max_examples=fuzz_examples(100), deadline=None)
 @given(st_block_problem())
-def test_room_for_most_pairs_reaches_the_most_pairs(problem: Any) -> None:
+def test_room_for_most_pairs_reaches_thenetworkx_size(problem: Any) -> None:
     # From each student's single best open pair (everyone's best is the same few managers on
     # correlated scores), the candidates come to hold as many pairs as all the open pairs do
     # when every open pair is allowed. Forbidden pairs can need augmenting paths through
@@ -355,10 +345,10 @@ def test_room_for_most_pairs_reaches_the_most_pairs(problem: Any) -> None:
     assert np.array_equal(w, total[r, c])
     assert len(np.unique(r.astype(np.int64) * m + c)) == len(r)  # no pair twice
     assert np.array_equal(r[: len(rows)], rows)  # the candidates given are kept
-    most = _most_pairs(n, m, r, c)
-    assert most >= _most_pairs(n, m, rows, cols)
+    most = networkx_size(n, m, r, c)
+    assert most >= networkx_size(n, m, rows, cols)
     if np.array_equal(allowed, np.outer(read.row_open, read.col_open)):
-        assert most == _most_pairs(n, m, *np.nonzero(allowed))
+        assert most == networkx_size(n, m, *np.nonzero(allowed))
 
 
 def test_room_for_most_pairs_when_everyone_wants_the_same_few() -> None:
@@ -383,7 +373,7 @@ def test_room_for_most_pairs_when_everyone_wants_the_same_few() -> None:
     r, c, _w = large_module._room_for_most_pairs(
         read, n, n, rows, cols, total[rows, cols], ones, ones, 1
     )
-    assert _most_pairs(n, n, r, c) == n
+    assert networkx_size(n, n, r, c) == n
 
 
 @settings(max_examples=fuzz_examples(100), deadline=None)
