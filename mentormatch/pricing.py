@@ -576,20 +576,26 @@ def solve_priced(
     """
     n, m = shape
     spread = spread_of(*bounds)
-    pair_keys = cand_rows.astype(np.int64) * max(m, 1) + cand_cols
-    keys = np.unique(pair_keys)
-    order = np.argsort(pair_keys, kind="stable")
-    r, c, w = cand_rows[order], cand_cols[order], cand_weights[order]
+    width = max(m, 1)
+    # Between passes the candidates are their sorted keys ``row * width + col`` and weights
+    # (16 bytes a pair); rows and columns are made from the keys for each solve, in (row,
+    # col) order, which spares the solver a sort.
+    keys, at = np.unique(cand_rows.astype(np.int64) * width + cand_cols, return_index=True)
+    w = np.asarray(cand_weights, dtype=np.float64)[at]
     first = len(keys)
     result: solvers.SparseAssignment | None = None
     passes = priced = 0
     while True:
+        r, c = (part.astype(np.intp, copy=False) for part in np.divmod(keys, width))
         if result is None:  # checked once; the pairs added later come from the same scores
             result = solvers.sparse_assignment(
                 n, m, r, c, w, row_capacity, col_capacity, bounds=bounds
             )
         else:
-            result = solve_checked(n, m, r, c, w, row_capacity, col_capacity, *bounds, result)
+            result = solve_checked(
+                n, m, r, c, w, row_capacity, col_capacity, *bounds, result, arcs_sorted=True
+            )
+        del r, c
         dual = _Dual(
             result.row_dual, result.col_dual, result.offset, result.row_cover, result.col_cover
         )
@@ -610,16 +616,18 @@ def solve_priced(
         )
         passes += 1
         priced += found.priced
-        new = found.rows.astype(np.int64) * max(m, 1) + found.cols
+        new = found.rows.astype(np.int64) * width + found.cols
         fresh = ~_sorted_contains(keys, new)
         if found.holds or not fresh.any():
             break
-        # Merged in place of a re-sort: ~10M keys at 100,000 per side, every pass.
-        add = np.unique(new[fresh])
-        keys = np.insert(keys, np.searchsorted(keys, add), add)
-        r = np.concatenate([r, found.rows[fresh]])
-        c = np.concatenate([c, found.cols[fresh]])
-        w = np.concatenate([w, found.weights[fresh]])
+        # Merged into the sorted keys (a re-sort of ~50M keys at 100,000 per side would
+        # cost more), and the pass's arrays dropped before the next solve.
+        add, at = np.unique(new[fresh], return_index=True)
+        add_w = found.weights[fresh][at]
+        del found, new, fresh
+        where = np.searchsorted(keys, add)
+        keys = np.insert(keys, where, add)
+        w = np.insert(w, where, add_w)
     certificate = Certificate(
         student_dual=result.row_dual,
         manager_dual=result.col_dual,

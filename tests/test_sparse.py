@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from mentormatch.exceptions import InvalidInputError
 from mentormatch.solvers import _rounds, dual_violations, hungarian, sparse_assignment
+from mentormatch.solvers.sparse import solve_checked
 from tests.oracles import Problem, assert_valid_matching, brute_force_subsets
 from tests.test_assignment_fuzz import FUZZ_EXAMPLES, st_fuzz_problem
 
@@ -137,6 +138,31 @@ def test_a_start_from_fewer_candidates_reaches_the_same_optimum(
         abs_tol=1e-9 * scale,
     )
     check_proof(problem, again.rows, again.cols, again)
+
+
+@settings(max_examples=FUZZ_EXAMPLES // 4)
+@given(st_fuzz_problem().filter(one_sided), st.integers(0, 2**32 - 1))
+def test_pairs_said_to_be_in_order_give_what_a_sort_gives(problem: Problem, seed: int) -> None:
+    # The pricing loop hands its re-solves the pairs by (row, col) and says so, which spares
+    # the sort; the result must be the one the sort gives, bit for bit, with or without a
+    # start (and whatever the capacities, which copy pairs and so ignore the promise).
+    weights, _, rcap, ccap = problem
+    n, m = weights.shape
+    er, ec = edges(problem)  # row-major: in (row, col) order
+    values = weights[er, ec]
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    rc = np.ones(n, np.int64) if rcap is None else rcap
+    cc = np.ones(m, np.int64) if ccap is None else ccap
+    keep = np.random.default_rng(seed).random(er.size) < 0.5
+    start = solve_checked(n, m, er[keep], ec[keep], values[keep], rc, cc, low, high)
+    for begin in (None, start):
+        sorted_ = solve_checked(n, m, er, ec, values, rc, cc, low, high, begin)
+        said = solve_checked(n, m, er, ec, values, rc, cc, low, high, begin, arcs_sorted=True)
+        assert np.array_equal(said.rows, sorted_.rows)
+        assert np.array_equal(said.cols, sorted_.cols)
+        assert np.array_equal(said.row_dual, sorted_.row_dual)
+        assert np.array_equal(said.col_dual, sorted_.col_dual)
+        assert said.offset == sorted_.offset
 
 
 @settings(max_examples=FUZZ_EXAMPLES // 4)

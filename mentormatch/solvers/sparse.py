@@ -268,15 +268,19 @@ def solve_checked(
     low: float,
     high: float,
     start: SparseAssignment | None = None,
+    *,
+    arcs_sorted: bool = False,
 ) -> SparseAssignment:
     """:func:`sparse_assignment` on inputs already checked (the pricing loop's repeated
     solves: no pair twice, indices in range, finite weights within ``[low, high]``, one side's
-    capacities above 1 at most)."""
+    capacities above 1 at most); ``arcs_sorted``: the pairs come in (row, col) order."""
     # Weights past 2**900 are scaled by a power of two (exact) so that no sum overflows.
     size = max(abs(low), abs(high))
     factor = 2.0 ** -(math.frexp(size)[1] - 900) if size > 2.0**900 else 1.0
     scaled = w if factor == 1.0 else w * factor  # no copy of millions of weights otherwise
-    result = _solve(n_rows, n_cols, er, ec, scaled, rcap, ccap, low * factor, high * factor, start)
+    result = _solve(
+        n_rows, n_cols, er, ec, scaled, rcap, ccap, low * factor, high * factor, start, arcs_sorted
+    )
     if factor == 1.0:
         return result
     return replace(
@@ -334,8 +338,11 @@ def _solve(
     low: float,
     high: float,
     start: SparseAssignment | None,
+    arcs_sorted: bool = False,
 ) -> SparseAssignment:
     br, bc, bw, row_of, col_of = _unit_copies(er, ec, w, rcap, ccap)
+    # Unit capacities leave the pairs as they came (no copies), so their order holds.
+    in_order = arcs_sorted and bool((rcap == 1).all() and (ccap == 1).all())
     nr, nc = len(row_of), len(col_of)
     # The scale of the weights: their range, or their size when they are all equal.
     spread = high - low if high > low else max(abs(high), 1.0)
@@ -346,7 +353,9 @@ def _solve(
     else:
         most = int((max_matching(nr, nc, br, bc) >= 0).sum())
     if 0 < nr == nc == most:
-        return _solve_perfect(n_rows, n_cols, br, bc, bw, row_of, col_of, high, spread, start)
+        return _solve_perfect(
+            n_rows, n_cols, br, bc, bw, row_of, col_of, high, spread, start, in_order
+        )
     # "Unpaired" costs a little more than any pair, which is usually enough for "most pairs
     # first"; when it is not (a pairing short of the most possible), the safe level is used.
     for attempt, h in enumerate((2 * spread, spread * (most + 2))):
@@ -398,6 +407,7 @@ def _solve_perfect(
     high: float,
     spread: float,
     start: SparseAssignment | None,
+    in_order: bool = False,
 ) -> SparseAssignment:
     """The common case: as many row copies as column copies, and the candidates pair them all.
 
@@ -408,10 +418,14 @@ def _solve_perfect(
     non-negative values, and every place is full, so any positive value is allowed.
     """
     nr = len(row_of)
-    order = np.lexsort((bc, br))
-    obj = bc[order]
-    benefit = bw[order]
-    benefit -= high
+    if in_order:  # already by row, then column: no sort, no copy of the columns
+        obj, benefit = bc, bw - high
+    else:
+        order = np.lexsort((bc, br))
+        obj = bc[order]
+        benefit = bw[order]
+        benefit -= high
+        del order
     indptr = np.concatenate(([0], np.cumsum(np.bincount(br, minlength=nr)))).astype(np.intp)
     price, mate = _start(start, "perfect", nr, spread, high)
     rounds, eps = _scaled_auction((indptr, obj, benefit), price, mate, spread, spread)
