@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from mentormatch import _parallel, solvers
 from mentormatch._validation import describe, fail, param_where
-from mentormatch.solvers.sparse import solve_checked
+from mentormatch.solvers.sparse import solve_checked, sorted_contains
 
 __all__ = ["TOLERANCE", "Certificate"]
 
@@ -617,7 +617,7 @@ def solve_priced(
         passes += 1
         priced += found.priced
         new = found.rows.astype(np.int64) * width + found.cols
-        fresh = ~_sorted_contains(keys, new)
+        fresh = ~sorted_contains(keys, new)
         if found.holds or not fresh.any():
             break
         # Merged into the sorted keys (a re-sort of ~50M keys at 100,000 per side would
@@ -643,14 +643,6 @@ def solve_priced(
         spread=spread,
     )
     return result.rows, result.cols, certificate
-
-
-def _sorted_contains(keys: NDArray[np.int64], values: NDArray[np.int64]) -> Mask:
-    """Whether each value is among ``keys`` (sorted): a binary search each, no sort of keys."""
-    if len(keys) == 0:
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
-    return np.asarray(keys[at] == values)
 
 
 def finite_bounds(values: NDArray[Any]) -> tuple[float, float]:

@@ -26,6 +26,7 @@ from mentormatch import large as large_module
 from mentormatch import pricing
 from mentormatch.exceptions import InfeasibleError, InvalidInputError
 from mentormatch.pricing import TOLERANCE, row_ranges
+from mentormatch.solvers.sparse import sorted_contains
 from tests.strategies import fuzz_examples
 from tests.test_bipartite import networkx_size
 
@@ -383,5 +384,5 @@ def test_room_for_most_pairs_when_everyone_wants_the_same_few() -> None:
 )
 def test_sorted_contains_is_isin(keys: list[int], values: list[int]) -> None:
     sorted_keys = np.array(sorted(keys), dtype=np.int64)
-    found = pricing._sorted_contains(sorted_keys, np.array(values, dtype=np.int64))
+    found = sorted_contains(sorted_keys, np.array(values, dtype=np.int64))
     assert found.tolist() == np.isin(values, keys).tolist()

@@ -502,8 +502,15 @@ def _pairs_every_copy(
     arcs = br.astype(np.int64) * nc + bc
     arcs.sort()
     held = np.arange(nr, dtype=np.int64) * nc + state.mate
-    at = np.minimum(np.searchsorted(arcs, held), len(arcs) - 1)
-    return bool(len(arcs)) and bool((arcs[at] == held).all())
+    return bool(sorted_contains(arcs, held).all())
+
+
+def sorted_contains(keys: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether each value is among ``keys`` (sorted): a binary search each, no sort of keys."""
+    if len(keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return np.asarray(keys[at] == values)
 
 
 def max_matching_loads(
