@@ -348,7 +348,7 @@ def _solve(
     spread = high - low if high > low else max(abs(high), 1.0)
     # Most pairs: a start that paired every copy on a subset of these arcs still does (more
     # candidates never pair fewer); else Hopcroft-Karp, seconds on millions of arcs.
-    if _pairs_every_copy(start, nr, nc, br, bc):
+    if _pairs_every_copy(start, nr, nc, br, bc, in_order):
         most = nr
     else:
         most = int((max_matching(nr, nc, br, bc) >= 0).sum())
@@ -490,9 +490,10 @@ def _unit_copies(
 
 
 def _pairs_every_copy(
-    start: SparseAssignment | None, nr: int, nc: int, br: Index, bc: Index
+    start: SparseAssignment | None, nr: int, nc: int, br: Index, bc: Index, in_order: bool
 ) -> bool:
-    """Whether ``start`` holds a perfect matching of the copies whose every pair is an arc."""
+    """Whether ``start`` holds a perfect matching of the copies whose every pair is an arc
+    (``in_order``: the arcs come by row, then column, so their keys are sorted already)."""
     state = start._state if start is not None else None
     if state is None or state.kind != "perfect" or not 0 < nr == nc == len(state.mate):
         return False
@@ -500,7 +501,8 @@ def _pairs_every_copy(
         return False
     # Sorted in place and searched: np.isin would hold several copies of millions of keys.
     arcs = br.astype(np.int64) * nc + bc
-    arcs.sort()
+    if not in_order:
+        arcs.sort()
     held = np.arange(nr, dtype=np.int64) * nc + state.mate
     return bool(sorted_contains(arcs, held).all())
 
